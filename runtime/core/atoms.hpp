@@ -1,0 +1,32 @@
+// CAF atoms of the Smith runtime (CAF 0.17: at most 10 characters each).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace smith {
+
+// -- supervisor requests (OTP names, shortened to fit CAF's atom limit) -----
+using start_child_atom = caf::atom_constant<caf::atom("startchild")>;
+using terminate_child_atom = caf::atom_constant<caf::atom("termchild")>;
+using restart_child_atom = caf::atom_constant<caf::atom("rstchild")>;
+using delete_child_atom = caf::atom_constant<caf::atom("delchild")>;
+using which_children_atom = caf::atom_constant<caf::atom("whichchld")>;
+using count_children_atom = caf::atom_constant<caf::atom("countchld")>;
+using get_child_atom = caf::atom_constant<caf::atom("getchild")>;
+using events_atom = caf::atom_constant<caf::atom("events")>;
+
+// -- supervisor-internal timers ----------------------------------------------
+using shutdown_timeout_atom = caf::atom_constant<caf::atom("shuttmo")>;
+using try_again_atom = caf::atom_constant<caf::atom("tryagain")>;
+
+// -- agent control (understood by every SDK agent) ---------------------------
+using suspend_atom = caf::atom_constant<caf::atom("suspend")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using drain_deadline_atom = caf::atom_constant<caf::atom("draindl")>;
+
+// -- generic -----------------------------------------------------------------
+using ok_atom = caf::ok_atom;
+
+} // namespace smith

@@ -1,0 +1,14 @@
+// Registration of Smith's error categories.
+#include "runtime/core/system_setup.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+#include "runtime/supervision/supervision_errc.hpp"
+
+namespace smith {
+
+void configure_actor_system(caf::actor_system_config& cfg) {
+  cfg.add_error_category(caf::atom("smith_sup"), supervision::render_supervision_error);
+}
+
+} // namespace smith

@@ -1,0 +1,242 @@
+// Supervisor state: setup, OTP operations and signal handling.
+#include "runtime/internal/supervisor_state.hpp"
+
+#include <algorithm>
+
+#include "runtime/supervision/supervision_errc.hpp"
+
+namespace smith::supervision::internal {
+
+namespace {
+
+caf::error errc(supervision_errc code, const std::string& id) {
+  return caf::make_error(code, "child '" + id + "'");
+}
+
+} // namespace
+
+supervisor_state::supervisor_state(self_pointer self) : self_(self) {
+  // nop
+}
+
+void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
+  spec_ = std::move(spec);
+  opts_ = std::move(opts);
+  window_ = restart_window{spec_.flags.intensity, spec_.flags.period};
+  rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
+  for (auto& cs : spec_.children) {
+    child_record r;
+    r.spec = std::move(cs);
+    children_.push_back(std::move(r));
+  }
+  spec_.children.clear(); // the records own the specs from here on
+  for (auto& c : children_) {
+    if (auto err = start_one(c, false)) {
+      // OTP: a failed initial start stops what was started and fails the supervisor.
+      begin_shutdown(caf::make_error(supervision_errc::start_failed,
+                                     "child '" + c.spec.id + "': " + describe(err)),
+                     true);
+      return;
+    }
+  }
+}
+
+caf::expected<caf::actor> supervisor_state::start_child(child_spec spec) {
+  if (shutting_down_)
+    return errc(supervision_errc::shutting_down, spec.id);
+  if (auto err = validate(spec, spec_.flags))
+    return err;
+  if (auto* c = find(spec.id))
+    return errc(c->status == child_status::running ? supervision_errc::already_started
+                                                   : supervision_errc::already_present,
+                spec.id);
+  child_record r;
+  r.spec = std::move(spec);
+  children_.push_back(std::move(r));
+  auto& c = children_.back();
+  if (auto err = start_one(c, false)) {
+    erase(c.spec.id); // OTP does not keep the spec of a child that failed to start
+    return err;
+  }
+  return c.handle;
+}
+
+void supervisor_state::terminate_child(const std::string& id,
+                                       caf::typed_response_promise<ok_atom> rp) {
+  if (shutting_down_) {
+    rp.deliver(errc(supervision_errc::shutting_down, id));
+    return;
+  }
+  auto* c = find(id);
+  if (c == nullptr) {
+    rp.deliver(errc(supervision_errc::not_found, id));
+    return;
+  }
+  if (c->status == child_status::restarting) {
+    c->status = child_status::undefined; // cancels the pending restart
+    if (c->spec.restart == restart_type::temporary)
+      erase(id);
+    rp.deliver(ok_atom::value);
+    return;
+  }
+  if (c->status != child_status::running) {
+    rp.deliver(ok_atom::value);
+    return;
+  }
+  plan_.push_back({plan_step::kind::terminate, id, {}});
+  plan_.push_back({plan_step::kind::run, {}, [rp]() mutable { rp.deliver(ok_atom::value); }});
+  run_plan();
+}
+
+caf::expected<caf::actor> supervisor_state::restart_child(const std::string& id) {
+  if (shutting_down_)
+    return errc(supervision_errc::shutting_down, id);
+  auto* c = find(id);
+  if (c == nullptr)
+    return errc(supervision_errc::not_found, id);
+  if (c->status == child_status::running || c->status == child_status::terminating)
+    return errc(supervision_errc::running, id);
+  if (c->status == child_status::restarting)
+    return errc(supervision_errc::restarting, id);
+  if (auto err = start_one(*c, true))
+    return err;
+  return c->handle;
+}
+
+caf::expected<ok_atom> supervisor_state::delete_child(const std::string& id) {
+  if (shutting_down_)
+    return errc(supervision_errc::shutting_down, id);
+  auto* c = find(id);
+  if (c == nullptr)
+    return errc(supervision_errc::not_found, id);
+  if (c->status == child_status::running || c->status == child_status::terminating)
+    return errc(supervision_errc::running, id);
+  if (c->status == child_status::restarting)
+    return errc(supervision_errc::restarting, id);
+  erase(id);
+  return ok_atom::value;
+}
+
+std::vector<child_info> supervisor_state::which_children() const {
+  std::vector<child_info> out;
+  out.reserve(children_.size());
+  for (auto& c : children_)
+    out.push_back(child_info{c.spec.id, c.handle, c.spec.type, c.status, c.spec.restart,
+                             c.incarnation, c.restarts});
+  return out;
+}
+
+child_counts supervisor_state::count_children() const {
+  child_counts n;
+  for (auto& c : children_) {
+    ++n.specs;
+    if (c.status == child_status::running)
+      ++n.active;
+    if (c.spec.type == child_type::supervisor)
+      ++n.supervisors;
+    else
+      ++n.workers;
+  }
+  return n;
+}
+
+caf::result<caf::actor> supervisor_state::get_child(const std::string& id) const {
+  auto* c = find(id);
+  if (c == nullptr)
+    return errc(supervision_errc::not_found, id);
+  if (c->status != child_status::running)
+    return errc(supervision_errc::restarting, id);
+  return c->handle;
+}
+
+std::vector<supervisor_event> supervisor_state::events() const {
+  return {events_.begin(), events_.end()};
+}
+
+void supervisor_state::on_down(const caf::down_msg& msg) {
+  auto* c = find(msg.source);
+  if (c == nullptr)
+    return; // not (or no longer) a child of ours
+  if (c->status == child_status::terminating) {
+    finish_terminate(*c, msg.reason);
+    run_plan();
+    return;
+  }
+  c->handle = nullptr;
+  c->addr = nullptr;
+  c->status = child_status::undefined;
+  emit(event_kind::child_exited, c->spec.id, describe(msg.reason), c->incarnation);
+  if (busy()) {
+    deferred_exits_.push_back({c->spec.id, c->incarnation, msg.reason});
+    return;
+  }
+  handle_exit(*c, msg.reason);
+}
+
+void supervisor_state::on_exit(const caf::exit_msg& msg) {
+  // Child exits are handled through monitoring (on_down). Only the parent,
+  // an anonymous exit (anon_send_exit) or ourselves may stop us; exits from
+  // other linked actors are ignored, as OTP supervisors do.
+  bool from_parent = msg.source == opts_.parent || msg.source == self_->address()
+                     || !msg.source;
+  if (from_parent && msg.reason)
+    begin_shutdown(msg.reason, false);
+}
+
+void supervisor_state::on_shutdown_timeout(const std::string& id, uint64_t incarnation) {
+  auto* c = find(id);
+  if (c != nullptr && c->status == child_status::terminating && c->incarnation == incarnation)
+    self_->send_exit(c->handle, caf::exit_reason::kill);
+}
+
+void supervisor_state::when_idle(std::function<void()> fn) {
+  if (busy() && !shutting_down_)
+    deferred_requests_.push_back(std::move(fn));
+  else
+    fn();
+}
+
+child_record* supervisor_state::find(const std::string& id) {
+  auto i = std::find_if(children_.begin(), children_.end(),
+                        [&](const child_record& c) { return c.spec.id == id; });
+  return i != children_.end() ? &*i : nullptr;
+}
+
+const child_record* supervisor_state::find(const std::string& id) const {
+  return const_cast<supervisor_state*>(this)->find(id);
+}
+
+child_record* supervisor_state::find(const caf::actor_addr& addr) {
+  if (!addr)
+    return nullptr;
+  auto i = std::find_if(children_.begin(), children_.end(),
+                        [&](const child_record& c) { return c.addr == addr; });
+  return i != children_.end() ? &*i : nullptr;
+}
+
+void supervisor_state::erase(std::string id) {
+  children_.erase(std::remove_if(children_.begin(), children_.end(),
+                                 [&](const child_record& c) { return c.spec.id == id; }),
+                  children_.end());
+}
+
+void supervisor_state::emit(event_kind kind, const std::string& child, std::string reason,
+                            uint64_t inc) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now().time_since_epoch());
+  supervisor_event ev{kind, spec_.path, child, std::move(reason), inc, ns.count()};
+  if (opts_.event_sink)
+    self_->send(opts_.event_sink, ev);
+  events_.push_back(std::move(ev));
+  while (events_.size() > opts_.event_capacity)
+    events_.pop_front();
+}
+
+restart_window::time_point supervisor_state::now() const {
+  return self_->clock().now();
+}
+
+std::string supervisor_state::describe(const caf::error& err) const {
+  return describe_reason(self_->system(), err);
+}
+
+} // namespace smith::supervision::internal

@@ -1,0 +1,119 @@
+// Internal: the state and decision logic of one supervisor actor.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "runtime/supervision/restart_window.hpp"
+#include "runtime/supervision/supervisor.hpp"
+
+namespace smith::supervision::internal {
+
+/// One child as the supervisor tracks it.
+struct child_record {
+  child_spec spec;
+  caf::actor handle;
+  caf::actor_addr addr;
+  child_status status = child_status::undefined;
+  uint64_t incarnation = 0;
+  uint64_t restarts = 0;
+  uint32_t backoff_attempt = 0;
+  restart_window::time_point started_at{};
+  /// Set while terminating a temporary child that must vanish afterwards.
+  bool remove_after_terminate = false;
+};
+
+/// A step of a multi-child operation (restart of several children, shutdown).
+struct plan_step {
+  enum class kind { terminate, start, run, quit };
+  kind what;
+  std::string id;
+  std::function<void()> fn;
+};
+
+/// A child exit seen while a plan was running; handled once the plan is done.
+struct deferred_exit {
+  std::string id;
+  uint64_t incarnation;
+  caf::error reason;
+};
+
+using self_pointer = caf::stateful_actor<struct supervisor_state>*;
+
+struct supervisor_state {
+  static inline const char* name = "smith.supervisor";
+
+  supervisor_state(self_pointer self);
+
+  // -- setup and OTP operations --------------------------------------------
+  void init(supervisor_spec spec, supervisor_options opts);
+  caf::expected<caf::actor> start_child(child_spec spec);
+  /// Delivers ok to `rp` once the child is gone (possibly after a plan).
+  void terminate_child(const std::string& id, caf::typed_response_promise<ok_atom> rp);
+  caf::expected<caf::actor> restart_child(const std::string& id);
+  caf::expected<ok_atom> delete_child(const std::string& id);
+  std::vector<child_info> which_children() const;
+  child_counts count_children() const;
+  caf::result<caf::actor> get_child(const std::string& id) const;
+  std::vector<supervisor_event> events() const;
+
+  // -- signals ---------------------------------------------------------------
+  void on_down(const caf::down_msg& msg);
+  void on_exit(const caf::exit_msg& msg);
+  void on_shutdown_timeout(const std::string& id, uint64_t incarnation);
+  void on_try_again(const std::string& id, uint64_t incarnation, bool consume_intensity);
+
+  /// Whether a plan or shutdown is in progress (mutations are deferred).
+  bool busy() const { return !plan_.empty() || shutting_down_; }
+  /// Runs `fn` now, or after the current plan when busy.
+  void when_idle(std::function<void()> fn);
+
+private:
+  child_record* find(const std::string& id);
+  const child_record* find(const std::string& id) const;
+  child_record* find(const caf::actor_addr& addr);
+  void erase(std::string id); // by value: callers pass ids owned by the erased record
+
+  caf::error start_one(child_record& c, bool is_restart);
+  void handle_exit(child_record& c, caf::error reason);
+  void del_child_and_maybe_shutdown(child_record& c);
+  void restart(child_record& c);
+  void restart_with_strategy(child_record& c);
+  void schedule_retry(child_record& c);
+  void plan_terminate_range(size_t first, size_t last_excl);
+  void plan_start_range(size_t first, size_t last_excl);
+  bool begin_terminate(child_record& c);
+  void finish_terminate(child_record& c, const caf::error& reason);
+  void run_plan();
+  void abort_starts_after_failure(child_record& failed);
+  void begin_shutdown(caf::error reason, bool escalate);
+  void drain_deferred();
+  void emit(event_kind kind, const std::string& child, std::string reason, uint64_t inc);
+  restart_window::time_point now() const;
+  std::string describe(const caf::error& err) const;
+
+  self_pointer self_;
+  supervisor_spec spec_;
+  supervisor_options opts_;
+  std::vector<child_record> children_;
+  restart_window window_{1, std::chrono::milliseconds{5000}};
+  std::deque<plan_step> plan_;
+  std::string awaiting_;
+  bool shutting_down_ = false;
+  std::deque<deferred_exit> deferred_exits_;
+  std::deque<std::function<void()>> deferred_requests_;
+  std::deque<supervisor_event> events_;
+  caf::error shutdown_reason_;
+  bool escalating_ = false;
+  std::mt19937_64 rng_;
+};
+
+} // namespace smith::supervision::internal

@@ -1,0 +1,88 @@
+// A child specification: how a supervisor starts, restarts and stops one child (OTP child_spec).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "runtime/supervision/backoff.hpp"
+
+namespace smith::supervision {
+
+/// When a terminated child is restarted (OTP `restart`).
+enum class restart_type {
+  /// Always restarted.
+  permanent,
+  /// Restarted only after an abnormal exit (not `normal` or `shutdown`).
+  transient,
+  /// Never restarted; removed from the supervisor when it exits.
+  temporary,
+};
+
+/// Whether the child is a plain worker or itself a supervisor (OTP `type`).
+enum class child_type { worker, supervisor };
+
+/// How a supervisor stops a child (OTP `shutdown`).
+struct shutdown_spec {
+  enum class mode {
+    /// Kill at once with an untrappable exit.
+    brutal_kill,
+    /// Ask with `shutdown`; kill if the child is still alive after `timeout`.
+    timeout,
+    /// Ask with `shutdown` and wait for as long as it takes.
+    infinity,
+  };
+  mode kind = mode::timeout;
+  std::chrono::milliseconds timeout{5000};
+
+  static shutdown_spec brutal_kill() { return {mode::brutal_kill, {}}; }
+  static shutdown_spec infinity() { return {mode::infinity, {}}; }
+  static shutdown_spec after(std::chrono::milliseconds t) { return {mode::timeout, t}; }
+};
+
+/// What a start function learns about the child it starts.
+struct start_context {
+  /// The actor system to spawn into.
+  caf::actor_system& system;
+  /// Handle of the supervisor that starts the child.
+  caf::actor supervisor;
+  /// Child id from the spec.
+  const std::string& id;
+  /// 1 for the first start, incremented on every (re)start.
+  uint64_t incarnation;
+  /// Slash-separated path of the supervisor, e.g. "root/examples".
+  const std::string& supervisor_path;
+};
+
+/// Starts one child. Returns the running actor or an error; may throw, which
+/// counts as a failed start. The supervisor links itself to the returned actor.
+using start_fn = std::function<caf::expected<caf::actor>(const start_context&)>;
+
+/// One child of a supervisor (OTP `child_spec()`).
+struct child_spec {
+  /// Unique among the supervisor's children; a NATS subject token.
+  std::string id;
+  /// Starts the child. Required.
+  start_fn start;
+  restart_type restart = restart_type::permanent;
+  shutdown_spec shutdown;
+  child_type type = child_type::worker;
+  /// A significant child's exit may trigger the supervisor's auto_shutdown.
+  bool significant = false;
+  /// Optional delay between a crash and its restart (beyond OTP).
+  backoff_spec backoff;
+};
+
+/// Renders a restart type in OTP's spelling ("permanent", ...).
+const char* to_string(restart_type x);
+/// Renders a child type in OTP's spelling ("worker", "supervisor").
+const char* to_string(child_type x);
+/// Renders a shutdown spec as OTP does ("brutal_kill", "infinity", "5000").
+std::string to_string(const shutdown_spec& x);
+
+} // namespace smith::supervision

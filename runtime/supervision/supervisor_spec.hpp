@@ -1,0 +1,59 @@
+// Supervisor flags and the full specification a supervisor is started from (OTP sup_flags + children).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+
+#include "runtime/supervision/child_spec.hpp"
+
+namespace smith::supervision {
+
+/// Which siblings are restarted along with a terminated child (OTP `strategy`).
+enum class strategy {
+  /// Only the terminated child.
+  one_for_one,
+  /// All children: the others are terminated in reverse start order first.
+  one_for_all,
+  /// The terminated child and every child started after it.
+  rest_for_one,
+};
+
+/// When the exit of significant children shuts the supervisor down (OTP `auto_shutdown`).
+enum class auto_shutdown { never, any_significant, all_significant };
+
+/// OTP `sup_flags()`.
+struct supervisor_flags {
+  strategy strategy_ = strategy::one_for_one;
+  /// At most this many restarts ...
+  int intensity = 1;
+  /// ... within this sliding window; more and the supervisor gives up.
+  std::chrono::milliseconds period{5000};
+  auto_shutdown auto_shutdown_ = auto_shutdown::never;
+};
+
+/// Everything a supervisor needs to start: its flags and its static children.
+struct supervisor_spec {
+  /// Slash-separated path used in events and logs, e.g. "root/examples".
+  std::string path = "supervisor";
+  supervisor_flags flags;
+  /// Started in this order, stopped in reverse.
+  std::vector<child_spec> children;
+};
+
+/// Checks flags and every child spec as OTP does before starting anything.
+/// Returns an empty error or a `supervision_errc` error whose context names
+/// the offending child and field.
+caf::error validate(const supervisor_spec& spec);
+
+/// Checks one child spec against the supervisor's flags.
+caf::error validate(const child_spec& child, const supervisor_flags& flags);
+
+/// Renders a strategy in OTP's spelling.
+const char* to_string(strategy x);
+/// Renders auto_shutdown in OTP's spelling.
+const char* to_string(auto_shutdown x);
+
+} // namespace smith::supervision

@@ -1,0 +1,198 @@
+// Dynamic children (OTP start_child & co.), backoff, responsiveness and spec validation.
+#include <doctest/doctest.h>
+
+#include "runtime/supervision/supervision_errc.hpp"
+#include "tests/support/event_recorder.hpp"
+#include "tests/support/test_workers.hpp"
+
+using namespace smith;
+using namespace smith::supervision;
+using namespace smith::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct dyn_fixture {
+  test_system ts;
+  start_log log = make_log();
+  supervisor_actor sup;
+
+  explicit dyn_fixture(supervisor_spec spec = {}) {
+    spec.path = "dyn";
+    sup = *spawn_supervisor(ts.sys(), std::move(spec));
+    ts.run();
+  }
+
+  ~dyn_fixture() {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    ts.run();
+  }
+
+  caf::error error_of(caf::expected<caf::actor> x) { return x ? caf::error{} : x.error(); }
+
+  child_status status(const std::string& id) {
+    for (auto& c : *ts.request<std::vector<child_info>>(sup, which_children_atom::value))
+      if (c.id == id)
+        return c.status;
+    FAIL("no child " << id);
+    return child_status::undefined;
+  }
+};
+
+} // namespace
+
+TEST_CASE("start_child starts a child and refuses a second one with the same id") {
+  dyn_fixture f;
+  auto a = f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("a", f.log));
+  REQUIRE(a);
+  CHECK(*a);
+  auto again = f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("a", f.log));
+  CHECK(f.error_of(again) == supervision_errc::already_started);
+}
+
+TEST_CASE("start_child on a stopped child with the same id answers already_present") {
+  dyn_fixture f;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("a", f.log));
+  CHECK_FALSE(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"a"}));
+  auto again = f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("a", f.log));
+  CHECK(f.error_of(again) == supervision_errc::already_present);
+}
+
+TEST_CASE("restart_child and delete_child follow OTP's error cases") {
+  dyn_fixture f;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("a", f.log));
+  auto rs = f.ts.request<caf::actor>(f.sup, restart_child_atom::value, std::string{"a"});
+  CHECK(f.error_of(rs) == supervision_errc::running);
+  CHECK(f.ts.request_void(f.sup, delete_child_atom::value, std::string{"a"})
+        == supervision_errc::running);
+  CHECK_FALSE(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"a"}));
+  CHECK(f.status("a") == child_status::undefined);
+  rs = f.ts.request<caf::actor>(f.sup, restart_child_atom::value, std::string{"a"});
+  REQUIRE(rs);
+  CHECK(f.status("a") == child_status::running);
+  CHECK_FALSE(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"a"}));
+  CHECK_FALSE(f.ts.request_void(f.sup, delete_child_atom::value, std::string{"a"}));
+  CHECK(f.ts.request_void(f.sup, delete_child_atom::value, std::string{"a"})
+        == supervision_errc::not_found);
+  CHECK(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"zz"})
+        == supervision_errc::not_found);
+  rs = f.ts.request<caf::actor>(f.sup, restart_child_atom::value, std::string{"zz"});
+  CHECK(f.error_of(rs) == supervision_errc::not_found);
+}
+
+TEST_CASE("count_children reports specs, active, supervisors and workers") {
+  dyn_fixture f;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("a", f.log));
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker("b", f.log));
+  supervisor_spec nested;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, supervisor_child("n", nested));
+  f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"b"});
+  auto n = *f.ts.request<child_counts>(f.sup, count_children_atom::value);
+  CHECK(n.specs == 3);
+  CHECK(n.active == 2);
+  CHECK(n.supervisors == 1);
+  CHECK(n.workers == 2);
+}
+
+TEST_CASE("start_child refuses an invalid spec and changes nothing") {
+  dyn_fixture f;
+  auto bad = worker("has.dot", f.log);
+  auto res = f.ts.request<caf::actor>(f.sup, start_child_atom::value, bad);
+  CHECK(f.error_of(res) == supervision_errc::invalid_spec);
+  CHECK(f.ts.request<child_counts>(f.sup, count_children_atom::value)->specs == 0);
+  CHECK(f.log->empty());
+}
+
+TEST_CASE("a backoff delays the restart by its initial delay on the virtual clock") {
+  supervisor_spec spec;
+  spec.flags.intensity = 10;
+  dyn_fixture f{spec};
+  auto cs = worker("slow", f.log);
+  cs.backoff.initial = 1s;
+  cs.backoff.max = 8s;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, cs);
+  crash(f.ts, f.sup, "slow");
+  CHECK(f.status("slow") == child_status::restarting);
+  f.ts.advance(999ms);
+  CHECK(f.status("slow") == child_status::restarting);
+  f.ts.advance(1ms);
+  CHECK(f.status("slow") == child_status::running);
+  crash(f.ts, f.sup, "slow"); // second consecutive crash: 2 s
+  f.ts.advance(1999ms);
+  CHECK(f.status("slow") == child_status::restarting);
+  f.ts.advance(1ms);
+  CHECK(f.status("slow") == child_status::running);
+}
+
+TEST_CASE("a supervisor stuck restarting a failing child still answers which_children") {
+  supervisor_spec spec;
+  spec.flags.intensity = 1000;
+  spec.flags.period = 1000s;
+  dyn_fixture f{spec};
+  auto cs = worker("fails", f.log);
+  auto inner = cs.start;
+  cs.start = [inner](const start_context& ctx) -> caf::expected<caf::actor> {
+    if (ctx.incarnation > 1)
+      return caf::make_error(supervision_errc::start_failed, "dependency down");
+    return inner(ctx);
+  };
+  cs.backoff.initial = 100ms;
+  cs.backoff.max = 100ms;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, cs);
+  crash(f.ts, f.sup, "fails");
+  for (int i = 0; i < 5; ++i) {
+    CHECK(f.status("fails") == child_status::restarting);
+    f.ts.advance(100ms);
+  }
+  auto evs = *f.ts.request<std::vector<supervisor_event>>(f.sup, events_atom::value);
+  size_t failed = 0;
+  for (auto& ev : evs)
+    failed += ev.kind == event_kind::start_failed ? 1 : 0;
+  CHECK(failed >= 4);
+}
+
+TEST_CASE("terminate_child cancels a pending delayed restart") {
+  supervisor_spec spec;
+  spec.flags.intensity = 10;
+  dyn_fixture f{spec};
+  auto cs = worker("w", f.log);
+  cs.backoff.initial = 1s;
+  f.ts.request<caf::actor>(f.sup, start_child_atom::value, cs);
+  crash(f.ts, f.sup, "w");
+  CHECK_FALSE(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"w"}));
+  f.ts.advance(5s);
+  CHECK(f.status("w") == child_status::undefined);
+}
+
+TEST_CASE("spec validation refuses bad flags and child specs before starting anything") {
+  auto log = make_log();
+  auto check_refused = [&](supervisor_spec spec, supervision_errc code) {
+    test_system ts;
+    auto res = spawn_supervisor(ts.sys(), std::move(spec));
+    REQUIRE_FALSE(res);
+    CHECK(res.error() == code);
+    CHECK(log->empty());
+  };
+  supervisor_spec s;
+  s.children = {worker("a", log), worker("a", log)};
+  check_refused(s, supervision_errc::duplicate_child_id);
+  s.children = {worker("bad id", log)};
+  check_refused(s, supervision_errc::invalid_spec);
+  auto sig = worker("sig", log);
+  sig.significant = true;
+  s.children = {sig};
+  check_refused(s, supervision_errc::bad_combination); // auto_shutdown never
+  s.flags.auto_shutdown_ = auto_shutdown::any_significant;
+  check_refused(s, supervision_errc::bad_combination); // permanent + significant
+  s = {};
+  s.flags.intensity = -1;
+  check_refused(s, supervision_errc::invalid_spec);
+  s.flags.intensity = 1;
+  s.flags.period = 0ms;
+  check_refused(s, supervision_errc::invalid_spec);
+  s.flags.period = 1s;
+  auto nostart = worker("n", log);
+  nostart.start = nullptr;
+  s.children = {nostart};
+  check_refused(s, supervision_errc::invalid_spec);
+}
