@@ -57,6 +57,14 @@ public:
     return result;
   }
 
+  /// Like request(), but returns the value itself; a failed request yields a
+  /// default-constructed T (the caller's CHECKs then fail visibly).
+  template <class T, class Handle, class... Ts>
+  T ask(const Handle& dest, Ts&&... xs) {
+    auto res = request<T>(dest, std::forward<Ts>(xs)...);
+    return res ? std::move(*res) : T{};
+  }
+
   /// Like request() for handlers without a reply value we care about.
   template <class Handle, class... Ts>
   caf::error request_void(const Handle& dest, Ts&&... xs) {

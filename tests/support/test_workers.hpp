@@ -79,10 +79,12 @@ void crash(test_system& ts, const Sup& sup, const std::string& id) {
 /// Monitors `hdl` from a dedicated actor and records its exit reason.
 struct exit_watch {
   std::shared_ptr<std::optional<caf::error>> reason = std::make_shared<std::optional<caf::error>>();
+  caf::actor watcher;
   template <class Handle>
   exit_watch(test_system& ts, const Handle& hdl) {
     auto r = reason;
-    ts.sys().spawn([r, hdl](caf::event_based_actor* self) -> caf::behavior {
+    // Keep a strong reference: CAF destroys actors nobody refers to.
+    watcher = ts.sys().spawn([r, hdl](caf::event_based_actor* self) -> caf::behavior {
       self->monitor(hdl);
       self->set_down_handler([=](caf::down_msg& dm) { *r = dm.reason; self->quit(); });
       return {[](int) {}};

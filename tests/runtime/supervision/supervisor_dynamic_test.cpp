@@ -31,7 +31,7 @@ struct dyn_fixture {
   caf::error error_of(caf::expected<caf::actor> x) { return x ? caf::error{} : x.error(); }
 
   child_status status(const std::string& id) {
-    for (auto& c : *ts.request<std::vector<child_info>>(sup, which_children_atom::value))
+    for (auto& c : ts.ask<std::vector<child_info>>(sup, which_children_atom::value))
       if (c.id == id)
         return c.status;
     FAIL("no child " << id);
@@ -87,7 +87,7 @@ TEST_CASE("count_children reports specs, active, supervisors and workers") {
   supervisor_spec nested;
   f.ts.request<caf::actor>(f.sup, start_child_atom::value, supervisor_child("n", nested));
   f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"b"});
-  auto n = *f.ts.request<child_counts>(f.sup, count_children_atom::value);
+  auto n = f.ts.ask<child_counts>(f.sup, count_children_atom::value);
   CHECK(n.specs == 3);
   CHECK(n.active == 2);
   CHECK(n.supervisors == 1);
@@ -144,7 +144,7 @@ TEST_CASE("a supervisor stuck restarting a failing child still answers which_chi
     CHECK(f.status("fails") == child_status::restarting);
     f.ts.advance(100ms);
   }
-  auto evs = *f.ts.request<std::vector<supervisor_event>>(f.sup, events_atom::value);
+  auto evs = f.ts.ask<std::vector<supervisor_event>>(f.sup, events_atom::value);
   size_t failed = 0;
   for (auto& ev : evs)
     failed += ev.kind == event_kind::start_failed ? 1 : 0;

@@ -50,13 +50,13 @@ struct fixture {
 
   std::vector<std::string> ids() {
     std::vector<std::string> out;
-    for (auto& c : *ts.request<std::vector<child_info>>(sup, which_children_atom::value))
+    for (auto& c : ts.ask<std::vector<child_info>>(sup, which_children_atom::value))
       out.push_back(c.id);
     return out;
   }
 
   child_info info(const std::string& id) {
-    for (auto& c : *ts.request<std::vector<child_info>>(sup, which_children_atom::value))
+    for (auto& c : ts.ask<std::vector<child_info>>(sup, which_children_atom::value))
       if (c.id == id)
         return c;
     return {};
@@ -87,7 +87,7 @@ TEST_CASE("one_for_all stops the siblings in reverse start order before restarti
   f.start(strategy::one_for_all, {worker("a", f.log), worker("b", f.log), worker("c", f.log)});
   crash(f.ts, f.sup, "a");
   CHECK(*f.log == std::vector<std::string>{"a#1", "b#1", "c#1", "a#2", "b#2", "c#2"});
-  auto evs = *f.ts.request<std::vector<supervisor_event>>(f.sup, events_atom::value);
+  auto evs = f.ts.ask<std::vector<supervisor_event>>(f.sup, events_atom::value);
   std::vector<std::string> terminated;
   for (auto& ev : evs)
     if (ev.kind == event_kind::child_terminated)
@@ -157,7 +157,7 @@ TEST_CASE("a child that ignores shutdown is killed when its shutdown timeout exp
   h.receive([&](ok_atom) { answered = true; }, [&](caf::error&) {});
   CHECK(answered);
   CHECK(f.info("deaf").status == child_status::undefined);
-  auto evs = *f.ts.request<std::vector<supervisor_event>>(f.sup, events_atom::value);
+  auto evs = f.ts.ask<std::vector<supervisor_event>>(f.sup, events_atom::value);
   REQUIRE(evs.back().kind == event_kind::child_terminated);
   CHECK(evs.back().reason.find("kill") != std::string::npos);
 }
