@@ -48,7 +48,7 @@ TEST_CASE("a duplicate pool name within a domain counts names defaulted from the
                         "  name = \"counter\"\n",
                         config_errc::duplicate_name);
   CHECK(msg
-        == "t.toml:7:3: duplicate pool name in domain 'examples' 'counter' (first defined at 4:3)");
+        == "t.toml:7:3: duplicate pool name 'counter' in domain 'examples' (first defined at 4:3)");
 }
 
 TEST_CASE("equal pool names in different domains are allowed") {
@@ -141,7 +141,8 @@ TEST_CASE("a non-scalar setting is wrong_type at the value") {
 }
 
 TEST_CASE("settings render floats, dates and times as TOML writes them") {
-  auto cfg = load_ok(pool_with("  settings = { f = 2.0, t = 07:32:00, dt = 1979-05-27T07:32:00Z, s = 'x y' }"));
+  auto cfg = load_ok(
+    pool_with("  settings = { f = 2.0, t = 07:32:00, dt = 1979-05-27T07:32:00Z, s = 'x y' }"));
   const auto& settings = cfg.domains.at(0).pools.at(0).settings;
   CHECK(settings.at("f") == "2.0");
   CHECK(settings.at("t") == "07:32:00");

@@ -26,7 +26,7 @@ inline std::string load_error(std::string_view text, config_errc code) {
   auto msg = message_of(cfg.error());
   INFO("message: ", msg);
   CHECK(cfg.error().category() == caf::atom("smith_cfg"));
-  CHECK(cfg.error() == code);
+  CHECK(to_string(static_cast<config_errc>(cfg.error().code())) == to_string(code));
   return msg;
 }
 

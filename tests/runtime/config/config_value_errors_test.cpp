@@ -94,7 +94,8 @@ TEST_CASE("bad log, scheduler, restart and auto_shutdown values are invalid_valu
   SMITH_CHECK_PREFIX(msg, "t.toml:2:10: 'format' must be one of \"text\" or \"json\", got \"xml\"");
   msg = load_error("[scheduler]\npolicy = \"shared\"\n", config_errc::invalid_value);
   SMITH_CHECK_PREFIX(msg, "t.toml:2:10: 'policy' must be one of \"sharing\" or \"stealing\"");
-  msg = load_error("[[domain]]\nname = \"d\"\nrestart = \"always\"\n", config_errc::invalid_value);
+  msg = load_error("[[domain]]\nname = \"d\"\nrestart = \"always\"\n[[domain.pool]]\nagent = \"a\"\n",
+                   config_errc::invalid_value);
   SMITH_CHECK_PREFIX(msg, "t.toml:3:11: 'restart' must be one of \"permanent\"");
   msg = load_error("[root]\nauto_shutdown = \"any\"\n", config_errc::invalid_value);
   SMITH_CHECK_PREFIX(msg, "t.toml:2:17: 'auto_shutdown' must be one of \"never\"");
@@ -107,14 +108,15 @@ TEST_CASE("an enum given as a number is wrong_type") {
 
 TEST_CASE("shutdown accepts only brutal_kill, infinity or milliseconds >= 0") {
   const std::string head = "[[domain]]\nname = \"d\"\n";
-  auto msg = load_error(head + "shutdown = \"infinty\"\n", config_errc::invalid_value);
+  const std::string pool = "[[domain.pool]]\nagent = \"a\"\n";
+  auto msg = load_error(head + "shutdown = \"infinty\"\n" + pool, config_errc::invalid_value);
   CHECK(msg
         == "t.toml:3:12: 'shutdown' must be \"brutal_kill\", \"infinity\" or an integer number of "
            "milliseconds >= 0, got \"infinty\" (did you mean 'infinity'?)");
-  msg = load_error(head + "shutdown = -1\n", config_errc::out_of_range);
+  msg = load_error(head + "shutdown = -1\n" + pool, config_errc::out_of_range);
   SMITH_CHECK_PREFIX(msg, "t.toml:3:12: 'shutdown' must be ");
   CHECK(msg.ends_with("got -1"));
-  msg = load_error(head + "shutdown = 1.5\n", config_errc::wrong_type);
+  msg = load_error(head + "shutdown = 1.5\n" + pool, config_errc::wrong_type);
   SMITH_CHECK_PREFIX(msg, "t.toml:3:12: 'shutdown' must be ");
   CHECK(msg.ends_with("got a float"));
 }

@@ -1,0 +1,112 @@
+// Readers of [[domain]] and [[domain.pool]], including the uniqueness of their names.
+#include "runtime/config/internal/section_readers.hpp"
+
+namespace smith::config::internal {
+
+namespace {
+
+constexpr std::string_view domain_header = "[[domain]]";
+constexpr std::string_view pool_header = "[[domain.pool]]";
+
+// Position of `key` itself (not its value): where a name "is defined". `key` must be present.
+const toml::source_region& key_source(const toml::table& tbl, std::string_view key) {
+  return tbl.find(key)->first.source();
+}
+
+// Remembers where each name was defined and reports the second definition of any.
+class name_registry {
+public:
+  /// `what` names the kind of name, `scope` completes the message (" in domain 'x'").
+  name_registry(toml_reader& r, std::string what, std::string scope)
+    : r_(r), what_(std::move(what)), scope_(std::move(scope)) {
+    // nop
+  }
+
+  void add(const std::string& name, const toml::source_region& where) {
+    auto [first, added] = seen_.emplace(name, where);
+    if (!added)
+      r_.fail(config_errc::duplicate_name, where,
+              "duplicate " + what_ + " '" + name + "'" + scope_ + " (first defined at "
+                + toml_reader::line_col(first->second) + ")");
+  }
+
+private:
+  toml_reader& r_;
+  std::string what_;
+  std::string scope_;
+  std::map<std::string, toml::source_region> seen_;
+};
+
+pool_config read_pool(toml_reader& r, const toml::table& tbl) {
+  r.check_keys(tbl,
+               {"agent", "name", "instances", "strategy", "intensity", "period_ms",
+                "auto_shutdown", "restart", "shutdown", "mailbox_capacity", "backoff", "settings"},
+               "in [[domain.pool]]");
+  pool_config pool;
+  r.require(tbl, "agent", pool_header);
+  if (auto agent = r.token(tbl, "agent", "agent type"))
+    pool.agent = *agent;
+  // An invalid name stays empty (no follow-up duplicate error); an absent one defaults to agent.
+  pool.name = tbl.contains("name") ? r.token(tbl, "name", "pool name").value_or("") : pool.agent;
+  if (auto instances = r.integer(tbl, "instances", 1, 100'000))
+    pool.instances = static_cast<uint32_t>(*instances);
+  read_supervisor_keys(r, tbl, pool.sup.flags);
+  read_restart(r, tbl, pool.restart);
+  read_shutdown(r, tbl, pool.shutdown);
+  if (auto capacity = r.integer(tbl, "mailbox_capacity", 1, 10'000'000))
+    pool.mailbox_capacity = static_cast<size_t>(*capacity);
+  read_backoff(r, tbl, pool.backoff);
+  read_settings(r, tbl, pool.settings);
+  return pool;
+}
+
+std::vector<pool_config> read_pools(toml_reader& r, const toml::table& domain,
+                                    const std::string& domain_name) {
+  std::vector<pool_config> result;
+  auto tables = r.tables(domain, "pool", pool_header);
+  auto* pools = domain.get("pool");
+  if (!pools || (pools->is_array() && pools->as_array()->empty()))
+    r.fail(config_errc::missing_key, domain.source(),
+           std::string{domain_header} + " '" + domain_name + "' needs at least one "
+             + std::string{pool_header});
+  name_registry names{r, "pool name", " in domain '" + domain_name + "'"};
+  for (auto* tbl : tables) {
+    auto pool = read_pool(r, *tbl);
+    if (!pool.name.empty())
+      names.add(pool.name, key_source(*tbl, tbl->contains("name") ? "name" : "agent"));
+    result.push_back(std::move(pool));
+  }
+  return result;
+}
+
+domain_config read_domain(toml_reader& r, const toml::table& tbl) {
+  r.check_keys(tbl,
+               {"name", "strategy", "intensity", "period_ms", "auto_shutdown", "restart",
+                "shutdown", "pool"},
+               "in [[domain]]");
+  domain_config domain;
+  r.require(tbl, "name", domain_header);
+  if (auto name = r.token(tbl, "name", "domain name"))
+    domain.name = *name;
+  read_supervisor_keys(r, tbl, domain.sup.flags);
+  read_restart(r, tbl, domain.restart);
+  read_shutdown(r, tbl, domain.shutdown);
+  domain.pools = read_pools(r, tbl, domain.name);
+  return domain;
+}
+
+} // namespace
+
+std::vector<domain_config> read_domains(toml_reader& r, const toml::table& doc) {
+  std::vector<domain_config> result;
+  name_registry names{r, "domain name", ""};
+  for (auto* tbl : r.tables(doc, "domain", domain_header)) {
+    auto domain = read_domain(r, *tbl);
+    if (!domain.name.empty())
+      names.add(domain.name, key_source(*tbl, "name"));
+    result.push_back(std::move(domain));
+  }
+  return result;
+}
+
+} // namespace smith::config::internal

@@ -1,0 +1,65 @@
+// Readers of the node-wide sections: [node], [scheduler], [log], [root].
+#include "runtime/config/internal/section_readers.hpp"
+
+namespace smith::config::internal {
+
+namespace {
+
+void read_node(toml_reader& r, const toml::table& doc, node_config& out) {
+  auto* tbl = r.table(doc, "node");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"name", "data_dir"}, "in [node]");
+  if (auto name = r.token(*tbl, "name", "node name"))
+    out.name = *name;
+  if (auto dir = r.string(*tbl, "data_dir"))
+    out.data_dir = *dir;
+}
+
+void read_scheduler(toml_reader& r, const toml::table& doc, scheduler_config& out) {
+  auto* tbl = r.table(doc, "scheduler");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"threads", "policy"}, "in [scheduler]");
+  if (auto threads = r.integer(*tbl, "threads", 0, 256))
+    out.threads = static_cast<uint32_t>(*threads);
+  if (auto policy = r.enumeration(*tbl, "policy",
+                                  {scheduler_policy::sharing, scheduler_policy::stealing}))
+    out.policy = *policy;
+}
+
+void read_log(toml_reader& r, const toml::table& doc, log_config& out) {
+  static constexpr std::string_view levels[] = {"trace", "debug",    "info", "warn",
+                                                "error", "critical", "off"};
+  auto* tbl = r.table(doc, "log");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"level", "format"}, "in [log]");
+  if (auto level = r.choice(*tbl, "level", levels))
+    out.level = std::string{levels[*level]};
+  if (auto format = r.enumeration(*tbl, "format", {log_format::text, log_format::json}))
+    out.format = *format;
+}
+
+void read_root(toml_reader& r, const toml::table& doc, supervisor_settings& out) {
+  auto* tbl = r.table(doc, "root");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"strategy", "intensity", "period_ms", "auto_shutdown"}, "in [root]");
+  read_supervisor_keys(r, *tbl, out.flags);
+}
+
+} // namespace
+
+node_config read_document(toml_reader& r, const toml::table& doc) {
+  r.check_keys(doc, {"node", "scheduler", "log", "root", "domain"}, "at the top level");
+  node_config result;
+  read_node(r, doc, result);
+  read_scheduler(r, doc, result.scheduler);
+  read_log(r, doc, result.log);
+  read_root(r, doc, result.root);
+  result.domains = read_domains(r, doc);
+  return result;
+}
+
+} // namespace smith::config::internal

@@ -1,0 +1,121 @@
+// The validated configuration of one smithd node, as plain structs (no TOML types).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/supervision/backoff.hpp"
+#include "runtime/supervision/child_spec.hpp"
+#include "runtime/supervision/supervisor_spec.hpp"
+
+namespace smith::config {
+
+/// How CAF's scheduler hands jobs to its worker threads (`[scheduler] policy`).
+enum class scheduler_policy {
+  /// One job queue shared by all workers (CAF "sharing").
+  sharing,
+  /// One queue per worker; idle workers steal (CAF "stealing").
+  stealing,
+};
+
+/// Output format of the node's log (`[log] format`).
+enum class log_format {
+  /// Human-readable lines.
+  text,
+  /// One JSON object per line.
+  json,
+};
+
+/// `[scheduler]`: the CAF scheduler of the node.
+struct scheduler_config {
+  /// Worker threads, 0..256; 0 means one per hardware thread (see effective_threads).
+  uint32_t threads = 0;
+  /// Job distribution policy.
+  scheduler_policy policy = scheduler_policy::sharing;
+
+  /// Returns `threads`, or std::thread::hardware_concurrency() (at least 1) when it is 0.
+  uint32_t effective_threads() const noexcept;
+};
+
+/// `[log]`: the node's log output.
+struct log_config {
+  /// One of trace, debug, info, warn, error, critical, off (spdlog's level names).
+  std::string level = "info";
+  /// Line format.
+  log_format format = log_format::text;
+};
+
+/// The OTP flags of one supervisor (strategy, intensity, period, auto_shutdown).
+struct supervisor_settings {
+  /// Flags as the supervision module takes them.
+  supervision::supervisor_flags flags;
+};
+
+/// `[[domain.pool]]`: a supervisor (one_for_one by default) of `instances` agents of one type.
+struct pool_config {
+  /// Agent type name; a subject token. Required in the file.
+  std::string agent;
+  /// Pool id, unique within its domain; a subject token. Defaults to `agent`.
+  std::string name;
+  /// Number of agent instances, 1..100000.
+  uint32_t instances = 1;
+  /// Flags of the pool supervisor (defaults: one_for_one, 5, 10000 ms, never).
+  supervisor_settings sup{{supervision::strategy::one_for_one, 5, std::chrono::milliseconds{10000},
+                           supervision::auto_shutdown::never}};
+  /// Restart type of every agent instance.
+  supervision::restart_type restart = supervision::restart_type::permanent;
+  /// How the pool supervisor stops every agent instance (default: 5000 ms).
+  supervision::shutdown_spec shutdown = supervision::shutdown_spec::after(std::chrono::milliseconds{5000});
+  /// Mailbox capacity of every agent instance, 1..10000000.
+  size_t mailbox_capacity = 1024;
+  /// Restart backoff of every agent instance (off by default).
+  supervision::backoff_spec backoff;
+  /// Agent-specific settings; each value is the TOML scalar rendered as text (strings unquoted).
+  std::map<std::string, std::string> settings;
+};
+
+/// `[[domain]]`: a domain supervisor, child of the root, parent of its pools.
+struct domain_config {
+  /// Domain name, unique among domains; a subject token. Required in the file.
+  std::string name;
+  /// Flags of the domain supervisor (defaults: rest_for_one, 3, 5000 ms, never).
+  supervisor_settings sup{{supervision::strategy::rest_for_one, 3, std::chrono::milliseconds{5000},
+                           supervision::auto_shutdown::never}};
+  /// How the root supervisor restarts this domain supervisor.
+  supervision::restart_type restart = supervision::restart_type::permanent;
+  /// How the root supervisor stops this domain supervisor (default: infinity).
+  supervision::shutdown_spec shutdown = supervision::shutdown_spec::infinity();
+  /// The agent pools, in start order; at least one in a loaded config.
+  std::vector<pool_config> pools;
+};
+
+/// The whole configuration of one smithd node. Plain data: copy and share freely.
+struct node_config {
+  /// Node name; a subject token.
+  std::string name = "node-1";
+  /// Directory for the node's persistent state; non-empty.
+  std::string data_dir = "./data";
+  /// `[scheduler]`.
+  scheduler_config scheduler;
+  /// `[log]`.
+  log_config log;
+  /// `[root]`: flags of the root supervisor (defaults: one_for_all, 3, 5000 ms, never).
+  supervisor_settings root{{supervision::strategy::one_for_all, 3, std::chrono::milliseconds{5000},
+                            supervision::auto_shutdown::never}};
+  /// `[[domain]]` entries, in start order.
+  std::vector<domain_config> domains;
+  /// Where the config came from: the file path, or the source name given to load_config_text.
+  std::string source;
+};
+
+/// Renders a scheduler policy as spelled in the file ("sharing", "stealing").
+const char* to_string(scheduler_policy x);
+
+/// Renders a log format as spelled in the file ("text", "json").
+const char* to_string(log_format x);
+
+} // namespace smith::config
