@@ -88,15 +88,6 @@ child_spec supervisor_child(std::string id, supervisor_spec spec, supervisor_opt
   return cs;
 }
 
-caf::error shutdown_reason(std::string why) {
-  return caf::error{static_cast<uint8_t>(caf::exit_reason::user_shutdown), caf::atom("exit"),
-                    caf::make_message(std::move(why))};
-}
-
-bool is_shutdown(const caf::error& reason) {
-  return reason == caf::exit_reason::user_shutdown;
-}
-
 std::string describe_reason(caf::actor_system& sys, const caf::error& reason) {
   if (!reason)
     return "normal";

@@ -10,6 +10,7 @@
 
 #include "runtime/core/atoms.hpp"
 #include "runtime/core/message_types.hpp"
+#include "runtime/core/shutdown.hpp"
 #include "runtime/supervision/child_info.hpp"
 #include "runtime/supervision/supervisor_event.hpp"
 #include "runtime/supervision/supervisor_spec.hpp"
@@ -65,12 +66,6 @@ caf::expected<supervisor_actor> spawn_supervisor(caf::actor_system& sys, supervi
 /// supervisor's path is the parent's path plus "/" + id; options other than
 /// `parent` are inherited from `opts`.
 child_spec supervisor_child(std::string id, supervisor_spec spec, supervisor_options opts = {});
-
-/// OTP's `{shutdown, Why}`: exit_reason::user_shutdown carrying `why` as context.
-caf::error shutdown_reason(std::string why);
-
-/// Whether an exit reason is OTP's `shutdown` (caf::exit_reason::user_shutdown).
-bool is_shutdown(const caf::error& reason);
 
 /// Renders an exit reason for humans ("normal", "shutdown: reached_max_restart_intensity", ...).
 std::string describe_reason(caf::actor_system& sys, const caf::error& reason);

@@ -1,0 +1,212 @@
+// Shared agent machinery: the mailbox gate, lifecycle, handlers and control messages.
+#include "runtime/agent/agent_core.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/agent/agent_errc.hpp"
+#include "runtime/core/atoms.hpp"
+#include "runtime/core/shutdown.hpp"
+
+namespace smith::agent {
+
+namespace {
+
+bool is_control_atom(caf::atom_value x) {
+  return x == suspend_atom::value || x == resume_atom::value || x == drain_atom::value
+         || x == status_atom::value || x == drain_deadline_atom::value
+         || x == caf::sys_atom::value;
+}
+
+std::string describe(std::exception_ptr& ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "non-standard exception";
+  }
+}
+
+void bounce(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_unit* eu,
+            caf::error err) {
+  if (x.mid.is_request() && x.sender)
+    x.sender->enqueue(caf::make_mailbox_element(caf::strong_actor_ptr{self->ctrl()},
+                                                x.mid.response_id(), {}, std::move(err)),
+                      eu);
+}
+
+} // namespace
+
+agent_core::agent_core(agent_config cfg) : cfg_(std::move(cfg)) {
+  counters_.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
+}
+
+bool agent_core::is_user_message(const caf::mailbox_element& x) {
+  if (x.mid.is_response() || !x.mid.is_normal_message())
+    return false;
+  auto& c = x.content();
+  if (c.size() == 1
+      && (c.match_element<caf::exit_msg>(0) || c.match_element<caf::down_msg>(0)
+          || c.match_element<caf::error>(0) || c.match_element<caf::timeout_msg>(0)))
+    return false;
+  return !(c.size() > 0 && c.match_element<caf::atom_value>(0)
+           && is_control_atom(c.get_as<caf::atom_value>(0)));
+}
+
+bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
+                       caf::execution_unit* eu) {
+  if (!is_user_message(x))
+    return true;
+  if (draining_.load(std::memory_order_acquire)) {
+    rejected_draining_.fetch_add(1, std::memory_order_relaxed);
+    bounce(self, x, eu,
+           caf::make_error(agent_errc::draining, qualified_name(cfg_.id) + " is draining"));
+    return false;
+  }
+  if (queued_.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity) {
+    queued_.fetch_sub(1, std::memory_order_acq_rel);
+    auto n = rejected_overloaded_.fetch_add(1, std::memory_order_relaxed);
+    if (!x.mid.is_request() && n % 1000 == 0)
+      spdlog::warn("agent {}: mailbox full (capacity {}), dropped an asynchronous message "
+                   "({} refused so far)",
+                   qualified_name(cfg_.id), cfg_.mailbox_capacity, n + 1);
+    bounce(self, x, eu,
+           caf::make_error(agent_errc::overloaded,
+                           qualified_name(cfg_.id) + " mailbox full (capacity "
+                             + std::to_string(cfg_.mailbox_capacity) + ")"));
+    return false;
+  }
+  return true;
+}
+
+void agent_core::after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res) {
+  auto left = queued_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  if (res == caf::invoke_message_result::consumed)
+    ++counters_.handled;
+  if (left == 0 && draining_.load(std::memory_order_acquire)
+      && lifecycle_.state() == lifecycle_state::draining)
+    finish_drain(self, "drained");
+}
+
+caf::error agent_core::start(caf::scheduled_actor* self,
+                             const std::function<caf::error()>& on_start) {
+  self->set_exception_handler([this](caf::scheduled_actor*, std::exception_ptr& ep) {
+    auto what = describe(ep);
+    ++counters_.errors;
+    note_error("handler threw: " + what);
+    return caf::make_error(agent_errc::handler_exception, qualified_name(cfg_.id) + ": " + what);
+  });
+  self->set_default_handler([this](caf::scheduled_actor*, caf::message_view& x)
+                              -> caf::result<caf::message> {
+    ++counters_.unexpected;
+    ++counters_.errors;
+    auto what = "no handler for " + caf::to_string(x.content());
+    note_error(what);
+    return caf::make_error(agent_errc::unexpected_message, qualified_name(cfg_.id) + ": " + what);
+  });
+  self->set_exit_handler([this](caf::scheduled_actor* s, caf::exit_msg& em) {
+    if (!em.reason)
+      return; // normal exits of linked actors do not concern us
+    if (is_shutdown(em.reason) && !suspended_ && !begin_drain(s, 0, "shutdown requested"))
+      return; // graceful: finish accepted work, then exit `shutdown`
+    s->quit(em.reason);
+  });
+  auto t = now_ns(self);
+  lifecycle_.transition(lifecycle_state::registering, t);
+  lifecycle_.transition(lifecycle_state::registered, t);
+  caf::error err;
+  try {
+    err = on_start ? on_start() : caf::error{};
+  } catch (const std::exception& e) {
+    err = caf::make_error(agent_errc::start_failed, std::string{"on_start threw: "} + e.what());
+  }
+  if (err) {
+    note_error("on_start failed");
+    return err;
+  }
+  return lifecycle_.transition(lifecycle_state::active, now_ns(self), "started");
+}
+
+void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
+  lifecycle_.transition(lifecycle_state::terminated, now_ns(self),
+                        reason ? self->home_system().render(reason) : "normal");
+}
+
+caf::error agent_core::suspend(caf::scheduled_actor* self) {
+  if (auto err = lifecycle_.transition(lifecycle_state::suspended, now_ns(self), "suspend"))
+    return err;
+  suspended_ = true;
+  return {};
+}
+
+caf::error agent_core::resume(caf::scheduled_actor* self) {
+  if (auto err = lifecycle_.transition(lifecycle_state::active, now_ns(self), "resume"))
+    return err;
+  suspended_ = false; // held messages are retried after this one is consumed
+  return {};
+}
+
+caf::error agent_core::begin_drain(caf::scheduled_actor* self, uint64_t deadline_ms,
+                                   std::string why) {
+  if (lifecycle_.state() == lifecycle_state::draining)
+    return {};
+  if (auto err = lifecycle_.transition(lifecycle_state::draining, now_ns(self), why))
+    return err;
+  suspended_ = false;
+  draining_.store(true, std::memory_order_release);
+  if (queued_.load(std::memory_order_acquire) == 0) {
+    finish_drain(self, std::move(why));
+    return {};
+  }
+  if (deadline_ms > 0)
+    // Urgent: the deadline must not queue behind the work it cuts off.
+    caf::delayed_anon_send<caf::message_priority::high>(caf::actor_cast<caf::actor>(self),
+                           std::chrono::milliseconds{deadline_ms}, drain_deadline_atom::value);
+  return {};
+}
+
+void agent_core::finish_drain(caf::scheduled_actor* self, std::string why) {
+  self->quit(shutdown_reason(std::move(why)));
+}
+
+void agent_core::note_error(std::string what) {
+  counters_.last_error = std::move(what);
+}
+
+int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
+  auto t = self->clock().now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t).count();
+}
+
+agent_status agent_core::status() const {
+  agent_status st{cfg_.id, lifecycle_.state(), cfg_.mailbox_capacity, counters_,
+                  lifecycle_.history()};
+  st.counters.rejected_overloaded = rejected_overloaded_.load(std::memory_order_relaxed);
+  st.counters.rejected_draining = rejected_draining_.load(std::memory_order_relaxed);
+  st.counters.mailbox_depth = queued_.load(std::memory_order_relaxed);
+  return st;
+}
+
+caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self) {
+  auto ok_or = [](caf::error err) -> caf::result<ok_atom> {
+    if (err)
+      return err;
+    return ok_atom::value;
+  };
+  return {
+    [=, this](suspend_atom) { return ok_or(suspend(self)); },
+    [=, this](resume_atom) { return ok_or(resume(self)); },
+    [=, this](drain_atom, uint64_t deadline_ms) {
+      return ok_or(begin_drain(self, deadline_ms, "drain requested"));
+    },
+    [this](status_atom) { return status(); },
+    [=, this](drain_deadline_atom) {
+      if (lifecycle_.state() == lifecycle_state::draining)
+        self->quit(shutdown_reason("drain deadline passed with "
+                                   + std::to_string(queued_.load()) + " messages pending"));
+    },
+  };
+}
+
+} // namespace smith::agent

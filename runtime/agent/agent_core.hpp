@@ -1,0 +1,81 @@
+// The non-template part of every SDK agent: mailbox bound, lifecycle, control, counters.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include <caf/behavior.hpp>
+#include <caf/error.hpp>
+#include <caf/fwd.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/scheduled_actor.hpp>
+
+#include "runtime/agent/agent_config.hpp"
+#include "runtime/agent/agent_status.hpp"
+
+namespace smith::agent {
+
+/// Shared machinery of agent_actor<...>. The gate functions are thread-safe
+/// (called from senders' threads); everything else runs on the agent.
+class agent_core {
+public:
+  explicit agent_core(agent_config cfg);
+
+  /// Called from enqueue: admits `x` or answers it with overloaded/draining.
+  /// Returns false when `x` was answered (and must not be enqueued).
+  bool admit(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_unit* eu);
+
+  /// Wraps scheduled_actor::consume: holds user messages while suspended,
+  /// counts what was handled, and finishes a drain once the mailbox is empty.
+  template <class Consume>
+  caf::invoke_message_result consume(caf::scheduled_actor* self, caf::mailbox_element& x,
+                                     Consume&& base) {
+    bool user = is_user_message(x);
+    if (user && suspended_)
+      return caf::invoke_message_result::skipped;
+    auto res = base(x);
+    if (user && res != caf::invoke_message_result::skipped)
+      after_user_message(self, res);
+    return res;
+  }
+
+  /// Installs the exception, default and exit handlers and runs the
+  /// lifecycle to Active. Returns an error if `on_start` fails.
+  caf::error start(caf::scheduled_actor* self, const std::function<caf::error()>& on_start);
+
+  /// Handlers for suspend, resume, drain, status (appended to the user's).
+  caf::message_handler control_handlers(caf::scheduled_actor* self);
+
+  /// Records the final transition; called from on_exit.
+  void stop(caf::scheduled_actor* self, const caf::error& reason);
+
+  const agent_config& config() const noexcept { return cfg_; }
+  agent_status status() const;
+
+  /// Whether `x` is an ordinary user message (not a response, not a system or
+  /// control message): only those are bounded, held and counted.
+  static bool is_user_message(const caf::mailbox_element& x);
+
+private:
+  void after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res);
+  caf::error suspend(caf::scheduled_actor* self);
+  caf::error resume(caf::scheduled_actor* self);
+  caf::error begin_drain(caf::scheduled_actor* self, uint64_t deadline_ms, std::string why);
+  void finish_drain(caf::scheduled_actor* self, std::string why);
+  void note_error(std::string what);
+  int64_t now_ns(caf::scheduled_actor* self) const;
+
+  agent_config cfg_;
+  lifecycle lifecycle_;
+  // Written under the gate by senders, read by the agent.
+  std::atomic<size_t> queued_{0};
+  std::atomic<bool> draining_{false};
+  std::atomic<uint64_t> rejected_overloaded_{0};
+  std::atomic<uint64_t> rejected_draining_{0};
+  bool suspended_ = false;
+  agent_counters counters_;
+};
+
+} // namespace smith::agent

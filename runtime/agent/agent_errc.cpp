@@ -1,0 +1,31 @@
+// Names of agent error codes.
+#include "runtime/agent/agent_errc.hpp"
+
+namespace smith::agent {
+
+std::string to_string(agent_errc x) {
+  switch (x) {
+    case agent_errc::none: return "none";
+    case agent_errc::invalid_name: return "invalid_name";
+    case agent_errc::invalid_version: return "invalid_version";
+    case agent_errc::illegal_transition: return "illegal_transition";
+    case agent_errc::overloaded: return "overloaded";
+    case agent_errc::draining: return "draining";
+    case agent_errc::handler_exception: return "handler_exception";
+    case agent_errc::unexpected_message: return "unexpected_message";
+    case agent_errc::drain_timeout: return "drain_timeout";
+    case agent_errc::start_failed: return "start_failed";
+  }
+  return "unknown";
+}
+
+std::string render_agent_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
+  auto result = to_string(static_cast<agent_errc>(code));
+  if (ctx.match_elements<std::string>())
+    result += ": " + ctx.get_as<std::string>(0);
+  else if (!ctx.empty())
+    result += ": " + caf::to_string(ctx);
+  return result;
+}
+
+} // namespace smith::agent

@@ -1,0 +1,45 @@
+// Agent identity: domain, name, instance UUID and version.
+#pragma once
+
+#include <string>
+
+#include <caf/expected.hpp>
+#include <caf/meta/type_name.hpp>
+
+namespace smith::agent {
+
+/// Identity of one agent incarnation (mirrors smith.agent.v1.AgentId).
+/// domain and name are validated subject tokens; version is SemVer 2.0.
+struct agent_id {
+  std::string domain;
+  std::string name;
+  /// RFC 4122 version-4 UUID, lowercase; new for every incarnation.
+  std::string instance;
+  std::string version;
+};
+
+/// Builds an id with a fresh instance UUID after validating every part.
+/// Errors: agent_errc::invalid_name (which part and why) or invalid_version.
+caf::expected<agent_id> make_agent_id(const std::string& domain, const std::string& name,
+                                      const std::string& version);
+
+/// Returns a random RFC 4122 version-4 UUID ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx").
+std::string new_uuid();
+
+/// "domain/name@version" (without the instance).
+std::string qualified_name(const agent_id& id);
+
+/// "domain/name@version#instance".
+std::string to_string(const agent_id& id);
+
+inline bool operator==(const agent_id& x, const agent_id& y) {
+  return x.domain == y.domain && x.name == y.name && x.instance == y.instance
+         && x.version == y.version;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, agent_id& x) {
+  return f(caf::meta::type_name("smith.agent_id"), x.domain, x.name, x.instance, x.version);
+}
+
+} // namespace smith::agent

@@ -1,0 +1,27 @@
+// Child specs for SDK agents.
+#include "runtime/agent/agent_type.hpp"
+
+#include <caf/actor_system.hpp>
+
+namespace smith::agent {
+
+supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,
+                                    instance_options opts) {
+  supervision::child_spec cs;
+  cs.id = name;
+  cs.restart = opts.restart;
+  cs.shutdown = opts.shutdown;
+  cs.backoff = opts.backoff;
+  cs.start = [type = std::move(type), domain = std::move(domain),
+              opts = std::move(opts)](const supervision::start_context& ctx)
+    -> caf::expected<caf::actor> {
+    auto id = make_agent_id(domain, ctx.id, type.version);
+    if (!id)
+      return std::move(id.error());
+    agent_config cfg{std::move(*id), opts.mailbox_capacity, ctx.incarnation, opts.settings};
+    return type.spawn(ctx.system, std::move(cfg));
+  };
+  return cs;
+}
+
+} // namespace smith::agent

@@ -1,0 +1,62 @@
+// A type-erased agent type: what a domain registers and a pool supervisor starts.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
+
+#include "runtime/agent/agent.hpp"
+#include "runtime/supervision/child_spec.hpp"
+
+namespace smith::agent {
+
+/// Something an agent can do, with an optional version and metadata.
+struct capability {
+  std::string name;
+  /// SemVer of the capability (empty = the agent's version).
+  std::string version;
+  std::map<std::string, std::string> metadata;
+};
+
+/// An agent implementation that the runtime can instantiate by name.
+struct agent_type {
+  /// Type name within its domain, e.g. "counter".
+  std::string name;
+  /// SemVer 2.0 version of the implementation.
+  std::string version;
+  std::vector<capability> capabilities;
+  /// Spawns one instance; never throws (exceptions inside count as failed starts).
+  std::function<caf::actor(caf::actor_system&, agent_config)> spawn;
+};
+
+/// Builds an agent_type from a typed behavior function.
+template <class Iface, class State>
+agent_type make_agent_type(std::string name, std::string version, std::vector<capability> caps,
+                           typename agent_actor<Iface, State>::behavior_fn fn,
+                           typename agent_actor<Iface, State>::hooks_type hooks = {}) {
+  auto spawn = [fn, hooks](caf::actor_system& sys, agent_config cfg) {
+    return caf::actor_cast<caf::actor>(spawn_agent<Iface, State>(sys, std::move(cfg), fn, hooks));
+  };
+  return {std::move(name), std::move(version), std::move(caps), std::move(spawn)};
+}
+
+/// Supervision settings of agent instances (from the node config's pools).
+struct instance_options {
+  size_t mailbox_capacity = 1024;
+  supervision::restart_type restart = supervision::restart_type::permanent;
+  supervision::shutdown_spec shutdown;
+  supervision::backoff_spec backoff;
+  std::map<std::string, std::string> settings;
+};
+
+/// A child spec that starts agent `name` (a subject token) of `type` in
+/// `domain`, with a fresh instance id per incarnation. Errors from id
+/// validation are failed starts.
+supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,
+                                    instance_options opts);
+
+} // namespace smith::agent

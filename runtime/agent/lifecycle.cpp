@@ -1,0 +1,49 @@
+// Agent lifecycle transitions.
+#include "runtime/agent/lifecycle.hpp"
+
+#include "runtime/agent/agent_errc.hpp"
+
+namespace smith::agent {
+
+bool is_legal(lifecycle_state from, lifecycle_state to) {
+  using s = lifecycle_state;
+  if (from == s::terminated)
+    return false;
+  if (to == s::terminated)
+    return true;
+  switch (from) {
+    case s::unregistered: return to == s::registering;
+    case s::registering: return to == s::registered || to == s::unregistered;
+    case s::registered: return to == s::active;
+    case s::active: return to == s::suspended || to == s::draining;
+    case s::suspended: return to == s::active || to == s::draining;
+    case s::draining: return to == s::suspended;
+    case s::terminated: return false;
+  }
+  return false;
+}
+
+const char* to_string(lifecycle_state x) {
+  switch (x) {
+    case lifecycle_state::unregistered: return "unregistered";
+    case lifecycle_state::registering: return "registering";
+    case lifecycle_state::registered: return "registered";
+    case lifecycle_state::active: return "active";
+    case lifecycle_state::draining: return "draining";
+    case lifecycle_state::suspended: return "suspended";
+    case lifecycle_state::terminated: return "terminated";
+  }
+  return "unknown";
+}
+
+caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string reason) {
+  if (!is_legal(state_, to))
+    return caf::make_error(agent_errc::illegal_transition,
+                           std::string{"cannot go from "} + to_string(state_) + " to "
+                             + to_string(to));
+  history_.push_back({state_, to, at_ns, std::move(reason)});
+  state_ = to;
+  return {};
+}
+
+} // namespace smith::agent

@@ -1,0 +1,61 @@
+// The agent lifecycle state machine and its recorded history.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/meta/type_name.hpp>
+
+namespace smith::agent {
+
+/// Lifecycle states (mirrors smith.agent.v1.LifecycleState).
+enum class lifecycle_state : uint8_t {
+  unregistered = 1,
+  registering,
+  registered,
+  active,
+  draining,
+  suspended,
+  terminated,
+};
+
+/// One transition with its time (nanoseconds on the actor clock) and reason.
+struct lifecycle_transition {
+  lifecycle_state from = lifecycle_state::unregistered;
+  lifecycle_state to = lifecycle_state::unregistered;
+  int64_t at_ns = 0;
+  std::string reason;
+};
+
+/// Whether `from -> to` is legal. The legal moves:
+/// unregistered -> registering; registering -> registered | unregistered;
+/// registered -> active; active -> suspended | draining; suspended -> active | draining;
+/// draining -> suspended (drained and parked); any non-terminated state -> terminated.
+bool is_legal(lifecycle_state from, lifecycle_state to);
+
+/// Lowercase name of a state ("active", ...).
+const char* to_string(lifecycle_state x);
+
+/// The current state plus every transition taken. Not thread-safe: owned by one agent.
+class lifecycle {
+public:
+  lifecycle_state state() const noexcept { return state_; }
+  const std::vector<lifecycle_transition>& history() const noexcept { return history_; }
+
+  /// Moves to `to`, recording the transition; returns agent_errc::illegal_transition
+  /// naming both states (and changes nothing) when the move is not legal.
+  caf::error transition(lifecycle_state to, int64_t at_ns, std::string reason = {});
+
+private:
+  lifecycle_state state_ = lifecycle_state::unregistered;
+  std::vector<lifecycle_transition> history_;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lifecycle_transition& x) {
+  return f(caf::meta::type_name("smith.lifecycle_transition"), x.from, x.to, x.at_ns, x.reason);
+}
+
+} // namespace smith::agent
