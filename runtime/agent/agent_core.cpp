@@ -108,7 +108,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
   self->set_exit_handler([this](caf::scheduled_actor* s, caf::exit_msg& em) {
     if (!em.reason)
       return; // normal exits of linked actors do not concern us
-    if (is_shutdown(em.reason) && !suspended_ && !begin_drain(s, 0, "shutdown requested"))
+    if (is_shutdown(em.reason) && !suspended_ && !begin_drain(s, 0, "drained on shutdown"))
       return; // graceful: finish accepted work, then exit `shutdown`
     s->quit(em.reason);
   });

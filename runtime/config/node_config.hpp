@@ -76,6 +76,8 @@ struct pool_config {
   supervision::backoff_spec backoff;
   /// Agent-specific settings; each value is the TOML scalar rendered as text (strings unquoted).
   std::map<std::string, std::string> settings;
+  /// "file:line:column" of the `agent` value, for errors found later.
+  std::string where;
 };
 
 /// `[[domain]]`: a domain supervisor, child of the root, parent of its pools.
@@ -91,6 +93,8 @@ struct domain_config {
   supervision::shutdown_spec shutdown = supervision::shutdown_spec::infinity();
   /// The agent pools, in start order; at least one in a loaded config.
   std::vector<pool_config> pools;
+  /// "file:line:column" of the `name` value, for errors found later.
+  std::string where;
 };
 
 /// The whole configuration of one smithd node. Plain data: copy and share freely.

@@ -44,8 +44,10 @@ pool_config read_pool(toml_reader& r, const toml::table& tbl) {
                "in [[domain.pool]]");
   pool_config pool;
   r.require(tbl, "agent", pool_header);
-  if (auto agent = r.token(tbl, "agent", "agent type"))
+  if (auto agent = r.token(tbl, "agent", "agent type")) {
     pool.agent = *agent;
+    pool.where = r.position(tbl.find("agent")->second.source());
+  }
   // An invalid name stays empty (no follow-up duplicate error); an absent one defaults to agent.
   pool.name = tbl.contains("name") ? r.token(tbl, "name", "pool name").value_or("") : pool.agent;
   if (auto instances = r.integer(tbl, "instances", 1, 100'000))
@@ -86,8 +88,10 @@ domain_config read_domain(toml_reader& r, const toml::table& tbl) {
                "in [[domain]]");
   domain_config domain;
   r.require(tbl, "name", domain_header);
-  if (auto name = r.token(tbl, "name", "domain name"))
+  if (auto name = r.token(tbl, "name", "domain name")) {
     domain.name = *name;
+    domain.where = r.position(tbl.find("name")->second.source());
+  }
   read_supervisor_keys(r, tbl, domain.sup.flags);
   read_restart(r, tbl, domain.restart);
   read_shutdown(r, tbl, domain.shutdown);

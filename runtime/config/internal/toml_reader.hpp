@@ -43,6 +43,11 @@ public:
   /// "line:column" of `where`; "1:1" when toml++ knows no position.
   static std::string line_col(const toml::source_region& where);
 
+  /// "source:line:column" of `where`, for errors found after loading.
+  std::string position(const toml::source_region& where) const {
+    return source_name_ + ":" + line_col(where);
+  }
+
   /// Fails with unknown_key on the first key of `tbl` (in document order) that
   /// is not in `allowed`; `context` completes "unknown key 'x' ...", e.g. "in [node]".
   void check_keys(const toml::table& tbl, key_list allowed, std::string_view context);

@@ -1,0 +1,58 @@
+// Supervisor events as log lines.
+#include "actors/node/event_logger.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/supervision/supervisor_event.hpp"
+
+namespace smith::actors {
+
+namespace {
+
+using supervision::event_kind;
+using supervision::supervisor_event;
+
+std::string describe(const supervisor_event& ev) {
+  switch (ev.kind) {
+    case event_kind::child_started:
+      return "started " + ev.child_id;
+    case event_kind::start_failed:
+      return "failed to start " + ev.child_id + ": " + ev.reason;
+    case event_kind::child_exited:
+      return ev.child_id + " exited (" + ev.reason + ")";
+    case event_kind::child_restarted:
+      return "restarted " + ev.child_id + " (incarnation " + std::to_string(ev.incarnation) + ")";
+    case event_kind::child_terminated:
+      return "stopped " + ev.child_id + " (" + ev.reason + ")";
+    case event_kind::gave_up:
+      return "gives up on " + ev.child_id + ": " + ev.reason;
+    case event_kind::escalated:
+      return "escalates to its parent: " + ev.reason;
+    case event_kind::auto_shutdown:
+      return "auto_shutdown after " + ev.child_id + " ended";
+    case event_kind::restart_delayed:
+      return "delays restart of " + ev.child_id + ": " + ev.reason;
+  }
+  return supervision::to_string(ev);
+}
+
+bool is_alarming(event_kind k) {
+  return k == event_kind::child_exited || k == event_kind::start_failed
+         || k == event_kind::gave_up || k == event_kind::escalated;
+}
+
+} // namespace
+
+caf::actor spawn_event_logger(caf::actor_system& sys) {
+  return sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {
+      [](const supervisor_event& ev) {
+        auto level = is_alarming(ev.kind) ? spdlog::level::warn : spdlog::level::info;
+        spdlog::log(level, "[{}] {}", ev.supervisor, describe(ev));
+      },
+    };
+  });
+}
+
+} // namespace smith::actors

@@ -1,0 +1,13 @@
+// An actor that writes every supervisor decision to the log as a readable line.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+namespace smith::actors {
+
+/// Spawns the logger; pass it as supervisor_options::event_sink. Restarts,
+/// give-ups and escalations log at warn, everything else at info.
+caf::actor spawn_event_logger(caf::actor_system& sys);
+
+} // namespace smith::actors

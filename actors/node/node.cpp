@@ -1,0 +1,70 @@
+// Node lifecycle around the root supervisor.
+#include "actors/node/node.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/node/event_logger.hpp"
+#include "actors/tree/tree_builder.hpp"
+#include "runtime/core/shutdown.hpp"
+
+namespace smith::actors {
+
+int node_exit::exit_code() const {
+  return requested && (!reason || is_shutdown(reason)) ? 0 : 70;
+}
+
+node::node(caf::actor_system& sys, config::node_config cfg, const domain::domain_catalog& catalog)
+  : sys_(sys), cfg_(std::move(cfg)), catalog_(catalog) {
+  // nop
+}
+
+node::~node() {
+  if (root_ && !waited_) {
+    request_shutdown();
+    wait();
+  }
+  if (logger_)
+    caf::anon_send_exit(logger_, caf::exit_reason::user_shutdown);
+}
+
+caf::error node::start() {
+  logger_ = spawn_event_logger(sys_);
+  supervision::supervisor_options opts;
+  opts.event_sink = logger_;
+  auto spec = build_root_spec(cfg_, catalog_, opts);
+  if (!spec)
+    return std::move(spec.error());
+  auto root = supervision::spawn_supervisor(sys_, std::move(*spec), opts);
+  if (!root)
+    return std::move(root.error());
+  root_ = std::move(*root);
+  spdlog::info("node {} started its tree: {} domain(s)", cfg_.name, cfg_.domains.size());
+  return {};
+}
+
+node_exit node::wait() {
+  node_exit out;
+  if (!root_)
+    return out;
+  caf::scoped_actor self{sys_};
+  self->monitor(root_);
+  self->receive([&](caf::down_msg& dm) { out.reason = std::move(dm.reason); });
+  waited_ = true;
+  out.requested = requested_.load();
+  if (out.exit_code() == 0)
+    spdlog::info("node {} stopped cleanly", cfg_.name);
+  else
+    spdlog::error("node {}: the root supervisor exited on its own ({})", cfg_.name,
+                  supervision::describe_reason(sys_, out.reason));
+  return out;
+}
+
+void node::request_shutdown() {
+  if (requested_.exchange(true) || !root_)
+    return;
+  spdlog::info("node {}: shutting the tree down in reverse start order", cfg_.name);
+  caf::anon_send_exit(root_, caf::exit_reason::user_shutdown);
+}
+
+} // namespace smith::actors

@@ -1,0 +1,84 @@
+// Translation of the node config into nested OTP supervisor specs.
+#include "actors/tree/tree_builder.hpp"
+
+#include "runtime/agent/agent_errc.hpp"
+#include "runtime/agent/agent_type.hpp"
+
+namespace smith::actors {
+
+namespace {
+
+using supervision::supervisor_spec;
+
+std::string joined(const std::vector<std::string>& xs) {
+  std::string out;
+  for (auto& x : xs)
+    out += (out.empty() ? "" : ", ") + x;
+  return out.empty() ? "none" : out;
+}
+
+caf::expected<supervisor_spec> pool_spec(const config::domain_config& d,
+                                         const config::pool_config& p,
+                                         const domain::domain_catalog& catalog,
+                                         const std::string& path) {
+  auto* type = catalog.find_agent(d.name, p.agent);
+  if (type == nullptr) {
+    std::vector<std::string> known;
+    for (auto& t : catalog.find(d.name)->agents)
+      known.push_back(t.name);
+    return caf::make_error(agent::agent_errc::invalid_name,
+                           p.where + ": domain '" + d.name + "' pool '" + p.name
+                             + "': unknown agent type '"
+                             + p.agent + "' (known: " + joined(known) + ")");
+  }
+  supervisor_spec spec{path, p.sup.flags, {}};
+  agent::instance_options opts{p.mailbox_capacity, p.restart, p.shutdown, p.backoff, p.settings};
+  for (uint32_t i = 1; i <= p.instances; ++i)
+    spec.children.push_back(
+      agent::agent_child(*type, d.name, p.name + "-" + std::to_string(i), opts));
+  if (auto err = supervision::validate(spec))
+    return err;
+  return spec;
+}
+
+caf::expected<supervisor_spec> domain_spec(const config::domain_config& d,
+                                           const domain::domain_catalog& catalog,
+                                           const supervision::supervisor_options& opts,
+                                           const std::string& path) {
+  if (catalog.find(d.name) == nullptr)
+    return caf::make_error(agent::agent_errc::invalid_name,
+                           d.where + ": unknown domain '" + d.name + "' (known: " + joined(catalog.names())
+                             + ")");
+  supervisor_spec spec{path, d.sup.flags, {}};
+  for (auto& p : d.pools) {
+    auto ps = pool_spec(d, p, catalog, path + "/" + p.name);
+    if (!ps)
+      return std::move(ps.error());
+    spec.children.push_back(supervision::supervisor_child(p.name, std::move(*ps), opts));
+  }
+  if (auto err = supervision::validate(spec))
+    return err;
+  return spec;
+}
+
+} // namespace
+
+caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
+                                               const domain::domain_catalog& catalog,
+                                               const supervision::supervisor_options& opts) {
+  supervisor_spec root{"root", cfg.root.flags, {}};
+  for (auto& d : cfg.domains) {
+    auto ds = domain_spec(d, catalog, opts, "root/" + d.name);
+    if (!ds)
+      return std::move(ds.error());
+    auto child = supervision::supervisor_child(d.name, std::move(*ds), opts);
+    child.restart = d.restart;
+    child.shutdown = d.shutdown;
+    root.children.push_back(std::move(child));
+  }
+  if (auto err = supervision::validate(root))
+    return err;
+  return root;
+}
+
+} // namespace smith::actors

@@ -1,0 +1,20 @@
+// Process-wide logging setup (spdlog): text or JSON lines on stderr.
+#pragma once
+
+#include <caf/error.hpp>
+
+#include "runtime/config/node_config.hpp"
+
+namespace smith::log {
+
+/// Installs the default spdlog logger as `cfg` says: text ("2026-11-21
+/// 12:00:00.123 info  message") or JSON lines ({"ts":..,"level":..,"node":..,
+/// "msg":..}) with proper escaping. `node` is included in every line.
+/// Errors: config_errc::invalid_value for an unknown level (the config
+/// loader already refuses those).
+caf::error setup_logging(const config::log_config& cfg, const std::string& node);
+
+/// Escapes `text` for use inside a JSON string literal.
+std::string json_escape(std::string_view text);
+
+} // namespace smith::log

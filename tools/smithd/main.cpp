@@ -1,0 +1,141 @@
+// smithd: one Smith node. Parses the command line and wires the parts together.
+#include <csignal>
+#include <functional>
+#include <iostream>
+#include <mutex>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/node/node.hpp"
+#include "domains/examples/examples_domain.hpp"
+#include "runtime/config/config_loader.hpp"
+#include "runtime/core/system_setup.hpp"
+#include "runtime/log/logging.hpp"
+#include "smith/version.hpp"
+#include "tools/smithd/demo_driver.hpp"
+#include "tools/smithd/signal_waiter.hpp"
+
+namespace {
+
+// sysexits.h values, so that init systems and scripts can tell failures apart.
+constexpr int ex_usage = 64;
+constexpr int ex_config = 78;
+
+struct options {
+  std::string config_path;
+  bool demo = false;
+  bool check = false;
+  bool print_default = false;
+};
+
+/// The message of a config error: its context is the full "file:line:col: what".
+std::string message_of(caf::actor_system_config& cfg, const caf::error& err) {
+  auto& ctx = err.context();
+  if (ctx.match_elements<std::string>())
+    return ctx.get_as<std::string>(0);
+  return cfg.render(err);
+}
+
+std::optional<smith::config::node_config> load(const options& opts) {
+  auto cfg = opts.config_path.empty() ? smith::config::load_default_config()
+                                      : smith::config::load_config_file(opts.config_path);
+  if (cfg)
+    return std::move(*cfg);
+  caf::actor_system_config tmp;
+  smith::configure_actor_system(tmp);
+  std::cerr << message_of(tmp, cfg.error()) << '\n';
+  return std::nullopt;
+}
+
+void configure_caf(caf::actor_system_config& caf_cfg, const smith::config::node_config& cfg) {
+  smith::configure_actor_system(caf_cfg);
+  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler.effective_threads()));
+  auto sharing = cfg.scheduler.policy == smith::config::scheduler_policy::sharing;
+  caf_cfg.set("scheduler.policy", sharing ? caf::atom("sharing") : caf::atom("stealing"));
+}
+
+int run_node(const options& opts, const smith::config::node_config& cfg) {
+  // The waiter blocks SIGINT/SIGTERM before CAF starts its threads, so that
+  // they inherit the mask and only the waiter ever sees those signals.
+  std::mutex mtx;
+  std::function<void(int)> on_signal;
+  smith::tools::signal_waiter signals{[&](int sig) {
+    std::lock_guard<std::mutex> guard{mtx};
+    if (on_signal)
+      on_signal(sig);
+  }};
+  caf::actor_system_config caf_cfg;
+  configure_caf(caf_cfg, cfg);
+  caf::actor_system sys{caf_cfg};
+  smith::domain::domain_catalog catalog;
+  if (auto err = catalog.add(smith::examples::examples_domain())) {
+    std::cerr << "smithd: " << sys.render(err) << '\n';
+    return ex_config;
+  }
+  smith::actors::node node{sys, cfg, catalog};
+  if (auto err = node.start()) {
+    std::cerr << message_of(caf_cfg, err) << '\n';
+    return ex_config;
+  }
+  spdlog::info("node {} up: {} scheduler threads ({}), config {}", cfg.name,
+               cfg.scheduler.effective_threads(), smith::config::to_string(cfg.scheduler.policy),
+               cfg.source);
+  caf::actor driver;
+  if (opts.demo)
+    driver = smith::tools::spawn_demo_driver(sys, node.root(), {});
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    on_signal = [&](int sig) {
+      spdlog::info("received {}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+      if (driver)
+        caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
+      node.request_shutdown();
+    };
+  }
+  auto result = node.wait();
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    on_signal = nullptr;
+  }
+  if (driver)
+    caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
+  return result.exit_code();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"smithd - a Smith node: supervision trees of typed agents"};
+  options opts;
+  app.add_option("-c,--config", opts.config_path, "TOML config file (default: embedded)");
+  app.add_flag("--demo", opts.demo, "drive demo traffic through the examples domain");
+  app.add_flag("--check", opts.check, "validate the config and exit");
+  app.add_flag("--print-default-config", opts.print_default, "print the embedded config");
+  app.set_version_flag("-V,--version", std::string{"smithd "} + smith::version_string
+                                         + " (CAF " + smith::caf_version_string + ")");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    auto rc = app.exit(e);
+    return rc == 0 ? 0 : ex_usage;
+  }
+  if (opts.print_default) {
+    std::cout << smith::config::default_config_text();
+    return 0;
+  }
+  auto cfg = load(opts);
+  if (!cfg)
+    return ex_config;
+  if (opts.check) {
+    std::cout << cfg->source << ": ok (" << cfg->domains.size() << " domain(s))\n";
+    return 0;
+  }
+  if (auto err = smith::log::setup_logging(cfg->log, cfg->name)) {
+    std::cerr << "smithd: cannot set up logging\n";
+    return ex_config;
+  }
+  return run_node(opts, *cfg);
+}
