@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "runtime/core/atoms.hpp"
 #include "runtime/supervision/supervisor_event.hpp"
 
 namespace smith::actors {
@@ -47,6 +48,8 @@ bool is_alarming(event_kind k) {
 caf::actor spawn_event_logger(caf::actor_system& sys) {
   return sys.spawn([](caf::event_based_actor*) -> caf::behavior {
     return {
+      // A request answered after every event that arrived before it.
+      [](flush_atom) { return caf::ok_atom::value; },
       [](const supervisor_event& ev) {
         auto level = is_alarming(ev.kind) ? spdlog::level::warn : spdlog::level::info;
         spdlog::log(level, "[{}] {}", ev.supervisor, describe(ev));

@@ -7,7 +7,8 @@
 namespace smith::actors {
 
 /// Spawns the logger; pass it as supervisor_options::event_sink. Restarts,
-/// give-ups and escalations log at warn, everything else at info.
+/// give-ups and escalations log at warn, everything else at info. A
+/// `flush_atom` request is answered once every earlier event is logged.
 caf::actor spawn_event_logger(caf::actor_system& sys);
 
 } // namespace smith::actors

@@ -50,6 +50,9 @@ node_exit node::wait() {
   caf::scoped_actor self{sys_};
   self->monitor(root_);
   self->receive([&](caf::down_msg& dm) { out.reason = std::move(dm.reason); });
+  // The root's last events were sent before it died: let them reach the log first.
+  self->request(logger_, std::chrono::seconds{2}, flush_atom::value)
+    .receive([](caf::ok_atom) {}, [](caf::error&) {});
   waited_ = true;
   out.requested = requested_.load();
   if (out.exit_code() == 0)

@@ -27,6 +27,7 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using drain_deadline_atom = caf::atom_constant<caf::atom("draindl")>;
 
 // -- generic -----------------------------------------------------------------
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using ok_atom = caf::ok_atom;
 
 } // namespace smith

@@ -62,10 +62,13 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   // they inherit the mask and only the waiter ever sees those signals.
   std::mutex mtx;
   std::function<void(int)> on_signal;
+  int early_signal = 0; // a signal that came before the node could act on it
   smith::tools::signal_waiter signals{[&](int sig) {
     std::lock_guard<std::mutex> guard{mtx};
     if (on_signal)
       on_signal(sig);
+    else
+      early_signal = sig;
   }};
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
@@ -80,9 +83,6 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
     std::cerr << message_of(caf_cfg, err) << '\n';
     return ex_config;
   }
-  spdlog::info("node {} up: {} scheduler threads ({}), config {}", cfg.name,
-               cfg.scheduler.effective_threads(), smith::config::to_string(cfg.scheduler.policy),
-               cfg.source);
   caf::actor driver;
   if (opts.demo)
     driver = smith::tools::spawn_demo_driver(sys, node.root(), {});
@@ -94,7 +94,12 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
         caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
       node.request_shutdown();
     };
+    if (early_signal != 0)
+      on_signal(early_signal);
   }
+  spdlog::info("node {} up: {} scheduler threads ({}), config {}", cfg.name,
+               cfg.scheduler.effective_threads(), smith::config::to_string(cfg.scheduler.policy),
+               cfg.source);
   auto result = node.wait();
   {
     std::lock_guard<std::mutex> guard{mtx};
