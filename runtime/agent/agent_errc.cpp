@@ -1,6 +1,8 @@
 // Names of agent error codes.
 #include "runtime/agent/agent_errc.hpp"
 
+#include "runtime/core/errc_render.hpp"
+
 namespace smith::agent {
 
 std::string to_string(agent_errc x) {
@@ -20,12 +22,7 @@ std::string to_string(agent_errc x) {
 }
 
 std::string render_agent_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
-  auto result = to_string(static_cast<agent_errc>(code));
-  if (ctx.match_elements<std::string>())
-    result += ": " + ctx.get_as<std::string>(0);
-  else if (!ctx.empty())
-    result += ": " + caf::to_string(ctx);
-  return result;
+  return render_errc<agent_errc>(code, ctx);
 }
 
 } // namespace smith::agent

@@ -10,8 +10,10 @@ namespace smith::agent {
 namespace {
 
 caf::error bad(std::string_view text, const std::string& why) {
-  return caf::make_error(agent_errc::invalid_version,
-                         "'" + std::string{text} + "' is not a SemVer 2.0 version: " + why);
+  // Appended piecewise: GCC 12 warns (-Wrestrict) on "'" + std::string{...}.
+  std::string msg = "'";
+  msg.append(text).append("' is not a SemVer 2.0 version: ").append(why);
+  return caf::make_error(agent_errc::invalid_version, std::move(msg));
 }
 
 bool all_digits(std::string_view s) {

@@ -1,6 +1,8 @@
 // Names of config error codes.
 #include "runtime/config/config_errc.hpp"
 
+#include "runtime/core/errc_render.hpp"
+
 #include <caf/message.hpp>
 
 namespace smith::config {
@@ -21,12 +23,7 @@ std::string to_string(config_errc x) {
 }
 
 std::string render_config_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
-  auto result = to_string(static_cast<config_errc>(code));
-  if (ctx.match_elements<std::string>())
-    result += ": " + ctx.get_as<std::string>(0);
-  else if (!ctx.empty())
-    result += ": " + caf::to_string(ctx);
-  return result;
+  return render_errc<config_errc>(code, ctx);
 }
 
 } // namespace smith::config

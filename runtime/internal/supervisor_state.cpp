@@ -88,7 +88,8 @@ void supervisor_state::terminate_child(const std::string& id,
   run_plan();
 }
 
-caf::expected<caf::actor> supervisor_state::restart_child(const std::string& id) {
+caf::expected<child_record*> supervisor_state::stopped_child(const std::string& id) {
+  // OTP's shared error cases of restart_child and delete_child.
   if (shutting_down_)
     return errc(supervision_errc::shutting_down, id);
   auto* c = find(id);
@@ -98,21 +99,22 @@ caf::expected<caf::actor> supervisor_state::restart_child(const std::string& id)
     return errc(supervision_errc::running, id);
   if (c->status == child_status::restarting)
     return errc(supervision_errc::restarting, id);
-  if (auto err = start_one(*c, true))
+  return c;
+}
+
+caf::expected<caf::actor> supervisor_state::restart_child(const std::string& id) {
+  auto c = stopped_child(id);
+  if (!c)
+    return std::move(c.error());
+  if (auto err = start_one(**c, true))
     return err;
-  return c->handle;
+  return (*c)->handle;
 }
 
 caf::expected<ok_atom> supervisor_state::delete_child(const std::string& id) {
-  if (shutting_down_)
-    return errc(supervision_errc::shutting_down, id);
-  auto* c = find(id);
-  if (c == nullptr)
-    return errc(supervision_errc::not_found, id);
-  if (c->status == child_status::running || c->status == child_status::terminating)
-    return errc(supervision_errc::running, id);
-  if (c->status == child_status::restarting)
-    return errc(supervision_errc::restarting, id);
+  auto c = stopped_child(id);
+  if (!c)
+    return std::move(c.error());
   erase(id);
   return ok_atom::value;
 }

@@ -80,6 +80,8 @@ private:
   child_record* find(const std::string& id);
   const child_record* find(const std::string& id) const;
   child_record* find(const caf::actor_addr& addr);
+  /// The child `id` if it exists and is neither running nor restarting.
+  caf::expected<child_record*> stopped_child(const std::string& id);
   void erase(std::string id); // by value: callers pass ids owned by the erased record
 
   caf::error start_one(child_record& c, bool is_restart);

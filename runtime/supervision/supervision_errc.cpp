@@ -1,6 +1,8 @@
 // Names of supervision error codes.
 #include "runtime/supervision/supervision_errc.hpp"
 
+#include "runtime/core/errc_render.hpp"
+
 #include <caf/message.hpp>
 
 namespace smith::supervision {
@@ -24,12 +26,7 @@ std::string to_string(supervision_errc x) {
 }
 
 std::string render_supervision_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
-  auto result = to_string(static_cast<supervision_errc>(code));
-  if (ctx.match_elements<std::string>())
-    result += ": " + ctx.get_as<std::string>(0);
-  else if (!ctx.empty())
-    result += ": " + caf::to_string(ctx);
-  return result;
+  return render_errc<supervision_errc>(code, ctx);
 }
 
 } // namespace smith::supervision

@@ -113,7 +113,7 @@ std::string child_process::output() const {
 
 std::string bin_path(const std::string& name) {
   auto dir = std::getenv("SMITH_BIN_DIR");
-  return dir != nullptr ? std::string{dir} + "/" + name : std::string{};
+  return (dir != nullptr ? std::string{dir} : std::string{SMITH_TEST_BIN_DIR}) + "/" + name;
 }
 
 } // namespace smith::test

@@ -48,7 +48,7 @@ private:
   int status_ = -1;
 };
 
-/// Path of a built executable: $SMITH_BIN_DIR/<name>, or "" if unset.
+/// Path of a built executable: $SMITH_BIN_DIR/<name>, else the build tree's bin/<name>.
 std::string bin_path(const std::string& name);
 
 } // namespace smith::test

@@ -128,3 +128,19 @@ TEST_CASE("SIGTERM stops the tree in reverse start order and smithd exits 0") {
 TEST_CASE("SIGINT stops the tree in reverse start order and smithd exits 0") {
   expect_clean_stop(SIGINT);
 }
+
+TEST_CASE("with log format json every line smithd writes is one JSON object") {
+  temp_config cfg{std::string{"[log]\nformat = \"json\"\n"} + two_pools};
+  child_process p{{bin_path("smithd"), "--config", cfg.file.string()}};
+  REQUIRE(p.wait_for_line([](auto& l) { return l.find("node t1 up") != std::string::npos; },
+                          10s));
+  p.signal(SIGTERM);
+  CHECK(p.wait_exit(10s) == 0);
+  INFO(p.output());
+  REQUIRE(p.lines().size() > 5);
+  for (auto& line : p.lines()) {
+    CHECK(line.rfind("{\"ts_us\":", 0) == 0);
+    CHECK(line.back() == '}');
+    CHECK(line.find("\"node\":\"t1\"") != std::string::npos);
+  }
+}

@@ -243,18 +243,15 @@ TEST_CASE("a directory given as config file is file_not_found") {
 }
 
 TEST_CASE("the shipped example configs in config/ load") {
-  auto* source_dir = std::getenv("SMITH_SOURCE_DIR");
-  if (!source_dir) {
-    MESSAGE("SMITH_SOURCE_DIR is not set (run through ctest); skipping the shipped configs");
-    return;
-  }
-  auto full = load_config_file(std::string{source_dir} + "/config/smithd.toml");
+  auto* env_dir = std::getenv("SMITH_SOURCE_DIR");
+  std::string source_dir = env_dir != nullptr ? env_dir : SMITH_TEST_SOURCE_DIR;
+  auto full = load_config_file(source_dir + "/config/smithd.toml");
   REQUIRE_MESSAGE(full, "error: ", full ? std::string{} : message_of(full.error()));
   CHECK(full->name == "node-1");
   REQUIRE(full->domains.size() == 1);
   CHECK(full->domains[0].name == "examples");
   CHECK(full->domains[0].pools.size() == 2);
-  auto minimal = load_config_file(std::string{source_dir} + "/config/minimal.toml");
+  auto minimal = load_config_file(source_dir + "/config/minimal.toml");
   REQUIRE_MESSAGE(minimal, "error: ", minimal ? std::string{} : message_of(minimal.error()));
   REQUIRE(minimal->domains.size() == 1);
   REQUIRE(minimal->domains[0].pools.size() == 1);
