@@ -46,7 +46,9 @@ bool is_alarming(event_kind k) {
 } // namespace
 
 caf::actor spawn_event_logger(caf::actor_system& sys) {
-  return sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+  // Spawned with an argument: CAF 0.17 dereferences a null argument tuple for
+  // argument-less function actors (UBSan reports it).
+  auto impl = [](caf::event_based_actor*, int /* unused */) -> caf::behavior {
     return {
       // A request answered after every event that arrived before it.
       [](flush_atom) { return caf::ok_atom::value; },
@@ -55,7 +57,8 @@ caf::actor spawn_event_logger(caf::actor_system& sys) {
         spdlog::log(level, "[{}] {}", ev.supervisor, describe(ev));
       },
     };
-  });
+  };
+  return sys.spawn(impl, 0);
 }
 
 } // namespace smith::actors

@@ -6,8 +6,8 @@
 
 namespace smith::actors {
 
-/// Spawns the logger; pass it as supervisor_options::event_sink. Restarts,
-/// give-ups and escalations log at warn, everything else at info. A
+/// Spawns the logger; pass it as supervisor_options::event_sink. Child exits,
+/// failed starts, give-ups and escalations log at warn, everything else at info. A
 /// `flush_atom` request is answered once every earlier event is logged.
 caf::actor spawn_event_logger(caf::actor_system& sys);
 

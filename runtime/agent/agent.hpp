@@ -23,7 +23,8 @@
 namespace smith::agent {
 
 /// Messages every SDK agent understands, whatever its own interface:
-/// - suspend -> ok: hold user messages (kept, not lost) until resume; illegal_transition if not active.
+/// - suspend -> ok: hold user messages (kept, not lost) until resume; illegal_transition
+///   unless active.
 /// - resume -> ok: process held messages again; illegal_transition if not suspended.
 /// - drain(deadline_ms) -> ok: refuse new work with `draining`, finish accepted work, then
 ///   exit `shutdown`; after deadline_ms (0 = none) exit anyway, pending requests get an error.
@@ -37,8 +38,10 @@ using agent_control = caf::typed_actor<
 template <class Iface>
 using agent_handle = typename Iface::template extend_with<agent_control>;
 
-/// Optional hooks; on_start runs before the agent becomes Active (an error
-/// or exception there is a failed start), on_stop runs when it terminates.
+/// Optional hooks. on_start runs inside the new actor before it becomes Active;
+/// an error or std::exception there ends the actor with that error, which its
+/// supervisor sees as a child exit (restart within intensity). on_stop runs
+/// when the agent terminates.
 template <class Self>
 struct agent_hooks {
   std::function<caf::error(Self*)> on_start;

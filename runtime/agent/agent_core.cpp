@@ -67,6 +67,7 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
   if (queued_.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity) {
     queued_.fetch_sub(1, std::memory_order_acq_rel);
     auto n = rejected_overloaded_.fetch_add(1, std::memory_order_relaxed);
+    // Rate-limited: the first and then every 1000th refusal of any kind.
     if (!x.mid.is_request() && n % 1000 == 0)
       spdlog::warn("agent {}: mailbox full (capacity {}), dropped an asynchronous message "
                    "({} refused so far)",
@@ -134,6 +135,12 @@ void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
 }
 
 caf::error agent_core::suspend(caf::scheduled_actor* self) {
+  // The FSM's draining -> suspended move is for a drained agent that is
+  // parked by its owner; a client may only suspend an active agent.
+  if (lifecycle_.state() != lifecycle_state::active)
+    return caf::make_error(agent_errc::illegal_transition,
+                           std::string{"cannot suspend an agent that is "}
+                             + to_string(lifecycle_.state()));
   if (auto err = lifecycle_.transition(lifecycle_state::suspended, now_ns(self), "suspend"))
     return err;
   suspended_ = true;

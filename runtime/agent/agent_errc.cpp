@@ -15,7 +15,6 @@ std::string to_string(agent_errc x) {
     case agent_errc::draining: return "draining";
     case agent_errc::handler_exception: return "handler_exception";
     case agent_errc::unexpected_message: return "unexpected_message";
-    case agent_errc::drain_timeout: return "drain_timeout";
     case agent_errc::start_failed: return "start_failed";
   }
   return "unknown";

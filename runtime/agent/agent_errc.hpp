@@ -28,8 +28,6 @@ enum class agent_errc : uint8_t {
   handler_exception,
   /// The agent has no handler for the message.
   unexpected_message,
-  /// Draining did not finish before its deadline.
-  drain_timeout,
   /// The agent's on_start hook failed.
   start_failed,
 };

@@ -18,9 +18,10 @@ struct agent_counters {
   uint64_t handled = 0;
   /// Handler exceptions plus unexpected messages.
   uint64_t errors = 0;
-  /// Requests refused because the mailbox was full (overloaded).
+  /// Messages refused because the mailbox was full: requests (answered with
+  /// overloaded) and asynchronous messages (dropped and logged).
   uint64_t rejected_overloaded = 0;
-  /// Requests refused because the agent was draining.
+  /// Messages refused because the agent was draining (requests answered with draining).
   uint64_t rejected_draining = 0;
   /// Messages no handler matched.
   uint64_t unexpected = 0;

@@ -146,8 +146,10 @@ caf::result<caf::actor> supervisor_state::get_child(const std::string& id) const
   auto* c = find(id);
   if (c == nullptr)
     return errc(supervision_errc::not_found, id);
-  if (c->status != child_status::running)
+  if (c->status == child_status::restarting)
     return errc(supervision_errc::restarting, id);
+  if (c->status != child_status::running)
+    return errc(supervision_errc::not_running, id);
   return c->handle;
 }
 

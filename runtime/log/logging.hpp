@@ -8,8 +8,8 @@
 namespace smith::log {
 
 /// Installs the default spdlog logger as `cfg` says: text ("2026-11-21
-/// 12:00:00.123 info  message") or JSON lines ({"ts":..,"level":..,"node":..,
-/// "msg":..}) with proper escaping. `node` is included in every line.
+/// 12:00:00.123 info  message") or JSON lines ({"ts_us":<microseconds since
+/// the epoch>,"level":..,"node":..,"msg":..}) with proper escaping. `node` is included in every line.
 /// Errors: config_errc::invalid_value for an unknown level (the config
 /// loader already refuses those).
 caf::error setup_logging(const config::log_config& cfg, const std::string& node);

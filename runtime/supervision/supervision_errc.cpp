@@ -18,6 +18,7 @@ std::string to_string(supervision_errc x) {
     case supervision_errc::running: return "running";
     case supervision_errc::restarting: return "restarting";
     case supervision_errc::not_found: return "not_found";
+    case supervision_errc::not_running: return "not_running";
     case supervision_errc::start_failed: return "start_failed";
     case supervision_errc::reached_max_restart_intensity: return "reached_max_restart_intensity";
     case supervision_errc::shutting_down: return "shutting_down";

@@ -30,6 +30,8 @@ enum class supervision_errc : uint8_t {
   restarting,
   /// No child with this id.
   not_found,
+  /// get_child: the child exists but is stopped (not running, no restart pending).
+  not_running,
   /// A child's start function failed or threw.
   start_failed,
   /// The supervisor exceeded its restart intensity and shut down.

@@ -25,7 +25,8 @@ namespace smith::supervision {
 /// - delete_child(id) -> ok; running, restarting, not_found.
 /// - which_children -> every child in start order (answered even while restarting).
 /// - count_children -> OTP's counts.
-/// - get_child(id) -> the current handle of a running child; not_found, restarting.
+/// - get_child(id) -> the current handle of a running child; not_found, restarting,
+///   not_running.
 /// - events -> the retained decisions, oldest first.
 /// Mutating requests that arrive while a restart or shutdown is in progress are
 /// answered after it completes. A supervisor that shuts down answers

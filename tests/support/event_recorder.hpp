@@ -16,9 +16,12 @@ using event_list = std::shared_ptr<std::vector<supervision::supervisor_event>>;
 
 /// Spawns a sink that appends every supervisor_event to `out`.
 inline caf::actor spawn_event_recorder(caf::actor_system& sys, event_list out) {
-  return sys.spawn([out](caf::event_based_actor*) -> caf::behavior {
-    return {[out](const supervision::supervisor_event& ev) { out->push_back(ev); }};
-  });
+  // `out` is a spawn argument: CAF 0.17 mishandles argument-less function actors.
+  return sys.spawn(
+    [](caf::event_based_actor*, event_list out) -> caf::behavior {
+      return {[out](const supervision::supervisor_event& ev) { out->push_back(ev); }};
+    },
+    out);
 }
 
 /// Child ids of events of `kind`, in order.

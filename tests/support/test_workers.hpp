@@ -84,11 +84,16 @@ struct exit_watch {
   exit_watch(test_system& ts, const Handle& hdl) {
     auto r = reason;
     // Keep a strong reference: CAF destroys actors nobody refers to.
-    watcher = ts.sys().spawn([r, hdl](caf::event_based_actor* self) -> caf::behavior {
+    // hdl travels as a spawn argument: CAF 0.17 spawns of argument-less
+    // function actors dereference a null tuple (UBSan).
+    watcher = ts.sys().spawn([r](caf::event_based_actor* self, Handle hdl) -> caf::behavior {
       self->monitor(hdl);
-      self->set_down_handler([=](caf::down_msg& dm) { *r = dm.reason; self->quit(); });
+      self->set_down_handler([=](caf::down_msg& dm) {
+        *r = dm.reason;
+        self->quit();
+      });
       return {[](int) {}};
-    });
+    }, hdl);
     ts.run();
   }
   bool down() const { return reason->has_value(); }

@@ -103,6 +103,17 @@ TEST_CASE("smithd refuses an unknown agent type with the position of the pool's 
                       ":4:11: domain 'examples' pool 'nope': unknown agent type 'nope'");
 }
 
+TEST_CASE("smithd --check validates names against the domains it carries") {
+  temp_config bad{"[[domain]]\nname = \"examples\"\n  [[domain.pool]]\n  agent = \"nope\"\n"};
+  child_process p{{bin_path("smithd"), "--check", "--config", bad.file.string()}};
+  CHECK(p.wait_exit(5s) == 78);
+  CHECK(p.output().find(":4:11: domain 'examples' pool 'nope'") != std::string::npos);
+  temp_config good{two_pools};
+  child_process q{{bin_path("smithd"), "--check", "--config", good.file.string()}};
+  CHECK(q.wait_exit(5s) == 0);
+  CHECK(q.output().find(": ok (1 domain(s))") != std::string::npos);
+}
+
 TEST_CASE("smithd refuses a missing config file with exit code 78") {
   child_process p{{bin_path("smithd"), "--config", "/nonexistent/smithd.toml"}};
   CHECK(p.wait_exit(5s) == 78);

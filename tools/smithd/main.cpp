@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/node/node.hpp"
+#include "actors/tree/tree_builder.hpp"
 #include "domains/examples/examples_domain.hpp"
 #include "runtime/config/config_loader.hpp"
 #include "runtime/core/system_setup.hpp"
@@ -57,6 +58,29 @@ void configure_caf(caf::actor_system_config& caf_cfg, const smith::config::node_
   caf_cfg.set("scheduler.policy", sharing ? caf::atom("sharing") : caf::atom("stealing"));
 }
 
+/// The catalog of domains this smithd binary carries.
+caf::expected<smith::domain::domain_catalog> make_catalog() {
+  smith::domain::domain_catalog catalog;
+  if (auto err = catalog.add(smith::examples::examples_domain()))
+    return err;
+  return catalog;
+}
+
+/// --check: everything start() validates, without starting anything.
+int check_tree(const smith::config::node_config& cfg) {
+  caf::actor_system_config tmp;
+  smith::configure_actor_system(tmp);
+  auto catalog = make_catalog();
+  auto spec = catalog ? smith::actors::build_root_spec(cfg, *catalog, {})
+                      : caf::expected<smith::supervision::supervisor_spec>{catalog.error()};
+  if (!spec) {
+    std::cerr << message_of(tmp, spec.error()) << '\n';
+    return ex_config;
+  }
+  std::cout << cfg.source << ": ok (" << cfg.domains.size() << " domain(s))\n";
+  return 0;
+}
+
 int run_node(const options& opts, const smith::config::node_config& cfg) {
   // The waiter blocks SIGINT/SIGTERM before CAF starts its threads, so that
   // they inherit the mask and only the waiter ever sees those signals.
@@ -73,12 +97,12 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
-  smith::domain::domain_catalog catalog;
-  if (auto err = catalog.add(smith::examples::examples_domain())) {
-    std::cerr << "smithd: " << sys.render(err) << '\n';
+  auto catalog = make_catalog();
+  if (!catalog) {
+    std::cerr << "smithd: " << sys.render(catalog.error()) << '\n';
     return ex_config;
   }
-  smith::actors::node node{sys, cfg, catalog};
+  smith::actors::node node{sys, cfg, *catalog};
   if (auto err = node.start()) {
     std::cerr << message_of(caf_cfg, err) << '\n';
     return ex_config;
@@ -134,10 +158,8 @@ int main(int argc, char** argv) {
   auto cfg = load(opts);
   if (!cfg)
     return ex_config;
-  if (opts.check) {
-    std::cout << cfg->source << ": ok (" << cfg->domains.size() << " domain(s))\n";
-    return 0;
-  }
+  if (opts.check)
+    return check_tree(*cfg);
   if (auto err = smith::log::setup_logging(cfg->log, cfg->name)) {
     std::cerr << "smithd: cannot set up logging\n";
     return ex_config;

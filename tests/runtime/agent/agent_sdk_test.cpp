@@ -183,17 +183,36 @@ TEST_CASE("under a supervisor, terminate_child drains an agent gracefully and a 
   ts.run();
   auto calc = caf::actor_cast<calc_actor>(child_of(ts, sup, "calc-1"));
   CHECK(ts.ask<int64_t>(calc, add_atom::value, int64_t{2}) == 2);
+  auto first_instance = ts.ask<agent_status>(calc, status_atom::value).id.instance;
+  REQUIRE_FALSE(first_instance.empty());
   CHECK_FALSE(ts.request<int64_t>(calc, boom_atom::value));
   auto again = caf::actor_cast<calc_actor>(child_of(ts, sup, "calc-1"));
   REQUIRE(again);
   CHECK(again != calc);
   auto st = ts.ask<agent_status>(again, status_atom::value);
   CHECK(st.counters.restarts == 1);
-  CHECK(st.id.instance != ts.ask<agent_status>(calc, status_atom::value).id.instance);
+  CHECK_FALSE(st.id.instance.empty());
+  CHECK(st.id.instance != first_instance);
   CHECK_FALSE(ts.request_void(sup, terminate_child_atom::value, std::string{"calc-1"}));
   auto evs = ts.ask<std::vector<supervision::supervisor_event>>(sup, events_atom::value);
   REQUIRE(evs.back().kind == supervision::event_kind::child_terminated);
   CHECK(evs.back().reason.find("shutdown") != std::string::npos);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   ts.run();
+}
+
+TEST_CASE("a draining agent refuses suspend and still finishes its drain") {
+  sdk_fixture f;
+  exit_watch watch{f.ts, f.calc};
+  f.ts.request<ok_atom>(f.calc, suspend_atom::value);
+  auto h1 = f.add_later(1); // held while suspended
+  f.ts.run();
+  REQUIRE(f.ts.request<ok_atom>(f.calc, drain_atom::value, uint64_t{0}));
+  auto res = f.ts.request<ok_atom>(f.calc, suspend_atom::value);
+  if (!watch.down()) {
+    REQUIRE_FALSE(res);
+    CHECK(res.error() == agent_errc::illegal_transition);
+  }
+  CHECK(reply_of(h1) == 1);
+  CHECK(watch.down());
 }

@@ -67,6 +67,8 @@ TEST_CASE("restart_child and delete_child follow OTP's error cases") {
         == supervision_errc::running);
   CHECK_FALSE(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"a"}));
   CHECK(f.status("a") == child_status::undefined);
+  CHECK(f.error_of(f.ts.request<caf::actor>(f.sup, get_child_atom::value, std::string{"a"}))
+        == supervision_errc::not_running);
   rs = f.ts.request<caf::actor>(f.sup, restart_child_atom::value, std::string{"a"});
   REQUIRE(rs);
   CHECK(f.status("a") == child_status::running);
