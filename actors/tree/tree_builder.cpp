@@ -2,6 +2,7 @@
 #include "actors/tree/tree_builder.hpp"
 
 #include "runtime/agent/agent_errc.hpp"
+#include "actors/registry/registry_actor.hpp"
 #include "runtime/agent/agent_type.hpp"
 
 namespace smith::actors {
@@ -17,7 +18,8 @@ std::string joined(const std::vector<std::string>& xs) {
   return out.empty() ? "none" : out;
 }
 
-caf::expected<supervisor_spec> pool_spec(const config::domain_config& d,
+caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
+                                         const config::domain_config& d,
                                          const config::pool_config& p,
                                          const domain::domain_catalog& catalog,
                                          const std::string& path) {
@@ -32,7 +34,10 @@ caf::expected<supervisor_spec> pool_spec(const config::domain_config& d,
                              + p.agent + "' (known: " + joined(known) + ")");
   }
   supervisor_spec spec{path, p.sup.flags, {}};
-  agent::instance_options opts{p.mailbox_capacity, p.restart, p.shutdown, p.backoff, p.settings};
+  auto heartbeat = cfg.registry.heartbeat_interval;
+  const auto& node_name = cfg.name;
+  agent::instance_options opts{p.mailbox_capacity, p.restart, p.shutdown,       p.backoff,
+                               p.settings,         heartbeat,  node_name};
   for (uint32_t i = 1; i <= p.instances; ++i)
     spec.children.push_back(
       agent::agent_child(*type, d.name, p.name + "-" + std::to_string(i), opts));
@@ -41,7 +46,8 @@ caf::expected<supervisor_spec> pool_spec(const config::domain_config& d,
   return spec;
 }
 
-caf::expected<supervisor_spec> domain_spec(const config::domain_config& d,
+caf::expected<supervisor_spec> domain_spec(const config::node_config& cfg,
+                                           const config::domain_config& d,
                                            const domain::domain_catalog& catalog,
                                            const supervision::supervisor_options& opts,
                                            const std::string& path) {
@@ -51,7 +57,7 @@ caf::expected<supervisor_spec> domain_spec(const config::domain_config& d,
                              + ")");
   supervisor_spec spec{path, d.sup.flags, {}};
   for (auto& p : d.pools) {
-    auto ps = pool_spec(d, p, catalog, path + "/" + p.name);
+    auto ps = pool_spec(cfg, d, p, catalog, path + "/" + p.name);
     if (!ps)
       return std::move(ps.error());
     spec.children.push_back(supervision::supervisor_child(p.name, std::move(*ps), opts));
@@ -67,8 +73,13 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
                                                const domain::domain_catalog& catalog,
                                                const supervision::supervisor_options& opts) {
   supervisor_spec root{"root", cfg.root.flags, {}};
+  // First child: domains started after it can register with it.
+  registry::registry_options reg{cfg.name, cfg.registry.max_agents_per_domain,
+                                 cfg.registry.heartbeat_interval, cfg.registry.degraded_after,
+                                 cfg.registry.down_after};
+  root.children.push_back(registry_child(std::move(reg)));
   for (auto& d : cfg.domains) {
-    auto ds = domain_spec(d, catalog, opts, "root/" + d.name);
+    auto ds = domain_spec(cfg, d, catalog, opts, "root/" + d.name);
     if (!ds)
       return std::move(ds.error());
     auto child = supervision::supervisor_child(d.name, std::move(*ds), opts);

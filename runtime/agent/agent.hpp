@@ -18,6 +18,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "runtime/agent/agent_core.hpp"
+#include "runtime/registry/registry_errc.hpp"
 #include "runtime/core/atoms.hpp"
 
 namespace smith::agent {
@@ -79,9 +80,11 @@ public:
       this->quit(std::move(err));
       return unsafe(caf::behavior{});
     }
+    register_self();
     auto user = fn_(this);
     caf::message_handler mh{user.unbox().as_behavior_impl()};
-    return unsafe(caf::behavior{mh.or_else(core_.control_handlers(this))});
+    auto all = mh.or_else(core_.control_handlers(this)).or_else(registry_handlers());
+    return unsafe(caf::behavior{all});
   }
 
   void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override {
@@ -100,6 +103,37 @@ public:
   }
 
 private:
+  static constexpr auto registry_timeout = std::chrono::seconds{5};
+
+  /// Registers with the node's registry (if there is one); Active on success.
+  void register_self() {
+    auto reg = core_.find_registry(this);
+    if (!reg) {
+      core_.on_registered(this);
+      return;
+    }
+    this->request(reg, registry_timeout, registry::register_atom::value, core_.record(this))
+      .then([this](ok_atom) { core_.on_registered(this); },
+            [this](caf::error& err) { core_.on_registration_failed(this, std::move(err)); });
+  }
+
+  /// Heartbeats; a registry that does not know us (it restarted) gets a new registration.
+  caf::message_handler registry_handlers() {
+    return {
+      [this](beat_tick_atom) {
+        if (auto reg = core_.find_registry(this))
+          this->request(reg, registry_timeout, registry::heartbeat_atom::value,
+                        core_.config().id.instance, core_.load())
+            .then([](ok_atom) {},
+                  [this](caf::error& err) {
+                    if (err == registry::registry_errc::unknown_agent)
+                      register_self();
+                  });
+        core_.schedule_heartbeat(this);
+      },
+    };
+  }
+
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {
     using bt = typename handle_type::behavior_type;
     return bt{typename bt::unsafe_init{}, std::move(bhvr)};

@@ -4,11 +4,22 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "runtime/agent/agent_id.hpp"
 
 namespace smith::agent {
+
+/// Something an agent can do, with an optional version and metadata.
+struct capability {
+  /// A subject token, e.g. "summarize".
+  std::string name;
+  /// SemVer of the capability (empty = the agent's version).
+  std::string version;
+  std::map<std::string, std::string> metadata;
+};
 
 /// Everything an agent instance is started with. Copied into the agent.
 struct agent_config {
@@ -19,6 +30,12 @@ struct agent_config {
   uint64_t incarnation = 1;
   /// Free-form settings from the node config ([[domain.pool]] settings).
   std::map<std::string, std::string> settings;
+  /// What the agent offers; registered with the node's registry, if any.
+  std::vector<capability> capabilities;
+  /// Heartbeat period towards the registry; 0 = no heartbeats (always healthy).
+  std::chrono::milliseconds heartbeat_interval{0};
+  /// Node name for the registry record (empty = the registry's node).
+  std::string node;
 };
 
 } // namespace smith::agent

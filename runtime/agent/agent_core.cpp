@@ -15,6 +15,7 @@ namespace {
 bool is_control_atom(caf::atom_value x) {
   return x == suspend_atom::value || x == resume_atom::value || x == drain_atom::value
          || x == status_atom::value || x == drain_deadline_atom::value
+         || x == beat_tick_atom::value
          || x == caf::sys_atom::value;
 }
 
@@ -113,25 +114,26 @@ caf::error agent_core::start(caf::scheduled_actor* self,
       return; // graceful: finish accepted work, then exit `shutdown`
     s->quit(em.reason);
   });
-  auto t = now_ns(self);
-  lifecycle_.transition(lifecycle_state::registering, t);
-  lifecycle_.transition(lifecycle_state::registered, t);
+  lifecycle_.transition(lifecycle_state::registering, now_ns(self));
   caf::error err;
   try {
     err = on_start ? on_start() : caf::error{};
   } catch (const std::exception& e) {
     err = caf::make_error(agent_errc::start_failed, std::string{"on_start threw: "} + e.what());
   }
-  if (err) {
+  if (err)
     note_error("on_start failed");
-    return err;
-  }
-  return lifecycle_.transition(lifecycle_state::active, now_ns(self), "started");
+  return err;
 }
 
 void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
   lifecycle_.transition(lifecycle_state::terminated, now_ns(self),
                         reason ? self->home_system().render(reason) : "normal");
+  // The registry also notices through its monitor; telling it directly
+  // shortens the time in which discovery may still return this agent.
+  if (registered_)
+    if (auto reg = find_registry(self))
+      caf::anon_send(reg, registry::deregister_atom::value, cfg_.id.instance);
 }
 
 caf::error agent_core::suspend(caf::scheduled_actor* self) {
@@ -144,6 +146,7 @@ caf::error agent_core::suspend(caf::scheduled_actor* self) {
   if (auto err = lifecycle_.transition(lifecycle_state::suspended, now_ns(self), "suspend"))
     return err;
   suspended_ = true;
+  notify_state(self);
   return {};
 }
 
@@ -151,6 +154,7 @@ caf::error agent_core::resume(caf::scheduled_actor* self) {
   if (auto err = lifecycle_.transition(lifecycle_state::active, now_ns(self), "resume"))
     return err;
   suspended_ = false; // held messages are retried after this one is consumed
+  notify_state(self);
   return {};
 }
 
@@ -162,6 +166,7 @@ caf::error agent_core::begin_drain(caf::scheduled_actor* self, uint64_t deadline
     return err;
   suspended_ = false;
   draining_.store(true, std::memory_order_release);
+  notify_state(self);
   if (queued_.load(std::memory_order_acquire) == 0) {
     finish_drain(self, std::move(why));
     return {};

@@ -14,6 +14,7 @@
 
 #include "runtime/agent/agent_config.hpp"
 #include "runtime/agent/agent_status.hpp"
+#include "runtime/registry/registry_api.hpp"
 
 namespace smith::agent {
 
@@ -48,8 +49,23 @@ public:
   /// Handlers for suspend, resume, drain, status (appended to the user's).
   caf::message_handler control_handlers(caf::scheduled_actor* self);
 
-  /// Records the final transition; called from on_exit.
+  /// Records the final transition and deregisters; called from on_exit.
   void stop(caf::scheduled_actor* self, const caf::error& reason);
+
+  // -- registry ----------------------------------------------------------------
+
+  /// The node's registry as currently published, or an invalid handle.
+  registry::registry_actor find_registry(caf::scheduled_actor* self) const;
+  /// This agent as the registry should know it.
+  registry::agent_record record(caf::scheduled_actor* self) const;
+  /// Registration done (or no registry): Registered, then Active; starts heartbeats.
+  void on_registered(caf::scheduled_actor* self);
+  /// The first registration failed: the agent cannot be found, so it ends.
+  void on_registration_failed(caf::scheduled_actor* self, caf::error err);
+  /// Current load for heartbeats.
+  registry::load_info load() const;
+  /// Schedules the next beat_tick_atom, if heartbeats are configured.
+  void schedule_heartbeat(caf::scheduled_actor* self) const;
 
   const agent_config& config() const noexcept { return cfg_; }
   agent_status status() const;
@@ -65,6 +81,7 @@ private:
   caf::error begin_drain(caf::scheduled_actor* self, uint64_t deadline_ms, std::string why);
   void finish_drain(caf::scheduled_actor* self, std::string why);
   void note_error(std::string what);
+  void notify_state(caf::scheduled_actor* self) const;
   int64_t now_ns(caf::scheduled_actor* self) const;
 
   agent_config cfg_;
@@ -75,6 +92,7 @@ private:
   std::atomic<uint64_t> rejected_overloaded_{0};
   std::atomic<uint64_t> rejected_draining_{0};
   bool suspended_ = false;
+  bool registered_ = false;
   agent_counters counters_;
 };
 

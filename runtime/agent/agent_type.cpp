@@ -18,7 +18,8 @@ supervision::child_spec agent_child(agent_type type, std::string domain, std::st
     auto id = make_agent_id(domain, ctx.id, type.version);
     if (!id)
       return std::move(id.error());
-    agent_config cfg{std::move(*id), opts.mailbox_capacity, ctx.incarnation, opts.settings};
+    agent_config cfg{std::move(*id), opts.mailbox_capacity, ctx.incarnation, opts.settings,
+                     type.capabilities, opts.heartbeat_interval, opts.node};
     return type.spawn(ctx.system, std::move(cfg));
   };
   return cs;

@@ -14,14 +14,6 @@
 
 namespace smith::agent {
 
-/// Something an agent can do, with an optional version and metadata.
-struct capability {
-  std::string name;
-  /// SemVer of the capability (empty = the agent's version).
-  std::string version;
-  std::map<std::string, std::string> metadata;
-};
-
 /// An agent implementation that the runtime can instantiate by name.
 struct agent_type {
   /// Type name within its domain, e.g. "counter".
@@ -51,6 +43,8 @@ struct instance_options {
   supervision::shutdown_spec shutdown;
   supervision::backoff_spec backoff;
   std::map<std::string, std::string> settings;
+  std::chrono::milliseconds heartbeat_interval{0};
+  std::string node;
 };
 
 /// A child spec that starts agent `name` (a subject token) of `type` in

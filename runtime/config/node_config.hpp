@@ -98,6 +98,18 @@ struct domain_config {
 };
 
 /// The whole configuration of one smithd node. Plain data: copy and share freely.
+/// The node's capability registry ([registry]).
+struct registry_config {
+  /// Most agents one domain may register; 0 = unlimited.
+  size_t max_agents_per_domain = 0;
+  /// How often SDK agents beat and health is checked; 0 = no heartbeats.
+  std::chrono::milliseconds heartbeat_interval{1000};
+  /// Missed beats after which an agent is degraded ...
+  uint32_t degraded_after = 2;
+  /// ... and down (never chosen by find_healthy). Must exceed degraded_after.
+  uint32_t down_after = 5;
+};
+
 struct node_config {
   /// Node name; a subject token.
   std::string name = "node-1";
@@ -111,6 +123,7 @@ struct node_config {
   supervisor_settings root{{supervision::strategy::one_for_all, 3, std::chrono::milliseconds{5000},
                             supervision::auto_shutdown::never}};
   /// `[[domain]]` entries, in start order.
+  registry_config registry;
   std::vector<domain_config> domains;
   /// Where the config came from: the file path, or the source name given to load_config_text.
   std::string source;

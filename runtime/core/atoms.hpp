@@ -25,6 +25,7 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using drain_deadline_atom = caf::atom_constant<caf::atom("draindl")>;
+using beat_tick_atom = caf::atom_constant<caf::atom("beattick")>;
 
 // -- generic -----------------------------------------------------------------
 using flush_atom = caf::atom_constant<caf::atom("flush")>;

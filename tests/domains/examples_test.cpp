@@ -12,7 +12,9 @@ namespace {
 
 template <class Handle>
 Handle spawn(test::test_system& ts, const agent::agent_type& type, const std::string& name) {
-  agent::agent_config cfg{*agent::make_agent_id("examples", name, type.version), 16, 1, {}};
+  agent::agent_config cfg;
+  cfg.id = *agent::make_agent_id("examples", name, type.version);
+  cfg.mailbox_capacity = 16;
   auto hdl = caf::actor_cast<Handle>(type.spawn(ts.sys(), cfg));
   ts.run();
   return hdl;

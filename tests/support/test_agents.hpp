@@ -37,7 +37,10 @@ inline agent::agent_type calc_type() {
 }
 
 inline agent::agent_config calc_config(size_t capacity = 1024) {
-  return agent::agent_config{*agent::make_agent_id("tests", "calc", "1.2.3"), capacity, 1, {}};
+  agent::agent_config cfg;
+  cfg.id = *agent::make_agent_id("tests", "calc", "1.2.3");
+  cfg.mailbox_capacity = capacity;
+  return cfg;
 }
 
 } // namespace smith::test

@@ -1,4 +1,4 @@
-// Readers of the node-wide sections: [node], [scheduler], [log], [root].
+// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry].
 #include "runtime/config/internal/section_readers.hpp"
 
 namespace smith::config::internal {
@@ -49,15 +49,38 @@ void read_root(toml_reader& r, const toml::table& doc, supervisor_settings& out)
   read_supervisor_keys(r, *tbl, out.flags);
 }
 
+void read_registry(toml_reader& r, const toml::table& doc, registry_config& out) {
+  auto* tbl = r.table(doc, "registry");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl,
+               {"max_agents_per_domain", "heartbeat_interval_ms", "degraded_after_missed",
+                "down_after_missed"},
+               "in [registry]");
+  if (auto n = r.integer(*tbl, "max_agents_per_domain", 0, 100'000'000))
+    out.max_agents_per_domain = static_cast<size_t>(*n);
+  if (auto ms = r.integer(*tbl, "heartbeat_interval_ms", 0, 3'600'000))
+    out.heartbeat_interval = std::chrono::milliseconds{*ms};
+  if (auto n = r.integer(*tbl, "degraded_after_missed", 1, 1000))
+    out.degraded_after = static_cast<uint32_t>(*n);
+  if (auto n = r.integer(*tbl, "down_after_missed", 1, 1000))
+    out.down_after = static_cast<uint32_t>(*n);
+  if (out.down_after <= out.degraded_after)
+    r.fail(config_errc::out_of_range, tbl->source(),
+           "[registry] down_after_missed must be greater than degraded_after_missed");
+}
+
 } // namespace
 
 node_config read_document(toml_reader& r, const toml::table& doc) {
-  r.check_keys(doc, {"node", "scheduler", "log", "root", "domain"}, "at the top level");
+  r.check_keys(doc, {"node", "scheduler", "log", "root", "registry", "domain"},
+               "at the top level");
   node_config result;
   read_node(r, doc, result);
   read_scheduler(r, doc, result.scheduler);
   read_log(r, doc, result.log);
   read_root(r, doc, result.root);
+  read_registry(r, doc, result.registry);
   result.domains = read_domains(r, doc);
   return result;
 }

@@ -1,0 +1,74 @@
+// Registry state: heartbeats, lifecycle updates, exits and health transitions.
+#include "actors/registry/registry_state.hpp"
+
+#include <caf/all.hpp>
+
+#include "runtime/registry/registry_errc.hpp"
+
+namespace smith::actors {
+
+using namespace smith::registry;
+
+caf::error registry_state::heartbeat(const std::string& instance, load_info load) {
+  auto* rec = index_->find_mutable(instance);
+  if (rec == nullptr) {
+    ++stray_; // e.g. a restarted registry: the agent re-registers on this error
+    return caf::make_error(registry_errc::unknown_agent, "no agent with instance " + instance);
+  }
+  rec->load = load;
+  rec->last_beat_ns = now_ns();
+  rec->heartbeats = true;
+  if (rec->health_ != health::healthy) {
+    auto previous = rec->health_;
+    rec->health_ = health::healthy;
+    emit(watch_kind::health_changed, *rec, previous);
+  }
+  return {};
+}
+
+void registry_state::set_state(const std::string& instance, agent::lifecycle_state st) {
+  auto* rec = index_->find_mutable(instance);
+  if (rec == nullptr) {
+    ++stray_;
+    return;
+  }
+  rec->state = st;
+  emit(watch_kind::updated, *rec, rec->health_);
+}
+
+void registry_state::on_down(const caf::down_msg& dm) {
+  auto i = instance_of_.find(dm.source);
+  if (i != instance_of_.end()) {
+    auto instance = i->second; // remove() erases the mapping
+    remove(instance);
+    return;
+  }
+  unwatch(dm.source);
+}
+
+void registry_state::check_health() {
+  auto now = now_ns();
+  auto interval = std::chrono::nanoseconds{opts_.heartbeat_interval}.count();
+  if (interval <= 0)
+    return;
+  std::vector<std::string> changed;
+  index_->for_each({}, [&](const agent_record& r) {
+    if (!r.heartbeats)
+      return;
+    auto missed = (now - r.last_beat_ns) / interval;
+    auto want = missed >= opts_.down_after       ? health::down
+                : missed >= opts_.degraded_after ? health::degraded
+                                                 : health::healthy;
+    if (want != r.health_)
+      changed.push_back(r.id.instance);
+  });
+  for (auto& instance : changed) {
+    auto* rec = index_->find_mutable(instance);
+    auto previous = rec->health_;
+    auto missed = (now - rec->last_beat_ns) / interval;
+    rec->health_ = missed >= opts_.down_after ? health::down : health::degraded;
+    emit(watch_kind::health_changed, *rec, previous);
+  }
+}
+
+} // namespace smith::actors

@@ -1,0 +1,89 @@
+// The registry's index: agents by instance, by name and by capability in version order.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/error.hpp>
+
+#include "runtime/agent/semver.hpp"
+#include "runtime/agent/version_range.hpp"
+#include "runtime/registry/agent_record.hpp"
+
+namespace smith::registry {
+
+/// A plain, single-threaded index (the registry actor owns it). Queries hand
+/// out pointers into the index, valid until the next modification; they never
+/// copy records.
+class capability_index {
+public:
+  /// Limits enforced on insert; 0 = unlimited.
+  explicit capability_index(size_t max_agents_per_domain = 0);
+  ~capability_index();
+  capability_index(const capability_index&) = delete;
+  capability_index& operator=(const capability_index&) = delete;
+
+  /// Adds `r` after validating names and versions. Errors: invalid_name,
+  /// invalid_version, duplicate_instance, limit_exceeded; nothing changes on error.
+  caf::error insert(agent_record r);
+  /// Removes the agent; unknown_agent if absent.
+  caf::error erase(const std::string& instance);
+
+  const agent_record* find(const std::string& instance) const;
+  /// The registered instance of domain/name, if any.
+  const agent_record* find_by_name(const std::string& domain, const std::string& name) const;
+  /// Mutable access for health, load and state updates (never for id or capabilities).
+  agent_record* find_mutable(const std::string& instance);
+
+  /// Visits matches of `q` in discovery order (highest version first, ties by
+  /// instance id) until `visit` returns false; returns the number of matches.
+  /// `range` may be null (any version).
+  size_t discover(const discover_query& q, const agent::version_range* range,
+                  const std::function<bool(const agent_record&)>& visit) const;
+
+  /// The least-loaded healthy, active candidate (degraded ones only when no
+  /// healthy one exists, down ones never). Ties go to the lowest instance id,
+  /// or rotate after the previous pick when `round_robin`. Null if none.
+  const agent_record* find_healthy(const std::string& capability, const agent::version_range* range,
+                                   bool round_robin);
+
+  /// Calls `fn` for every record passing `f`.
+  void for_each(const record_filter& f, const std::function<void(const agent_record&)>& fn) const;
+
+  size_t size() const noexcept { return by_instance_.size(); }
+  size_t domain_size(const std::string& domain) const;
+
+private:
+  struct entry {
+    agent_record record;
+    /// Parsed version per capability (same order as record.capabilities);
+    /// never resized after insert, so slots may point into it.
+    std::vector<agent::semver> versions;
+  };
+  struct slot {
+    const agent::semver* version;
+    entry* owner;
+  };
+  struct slot_order {
+    bool operator()(const slot& x, const slot& y) const;
+  };
+  struct bucket {
+    std::set<slot, slot_order> slots;
+    std::string last_pick; // round-robin cursor (instance id)
+  };
+
+  caf::error validate(const agent_record& r) const;
+
+  size_t max_per_domain_;
+  std::unordered_map<std::string, std::unique_ptr<entry>> by_instance_;
+  std::unordered_map<std::string, std::string> by_name_; // "domain/name" -> instance
+  std::unordered_map<std::string, bucket> by_capability_;
+  std::unordered_map<std::string, size_t> per_domain_;
+};
+
+} // namespace smith::registry
