@@ -32,8 +32,8 @@ void registry_state::set_state(const std::string& instance, agent::lifecycle_sta
     ++stray_;
     return;
   }
-  rec->state = st;
-  emit(watch_kind::updated, *rec, rec->health_);
+  auto previous = std::exchange(rec->state, st);
+  emit(watch_kind::updated, *rec, rec->health_, previous);
 }
 
 void registry_state::on_down(const caf::down_msg& dm) {

@@ -16,6 +16,7 @@ registry_state::registry_state(caf::stateful_actor<registry_state>* self) : self
 void registry_state::init(registry_options opts) {
   opts_ = std::move(opts);
   index_ = std::make_unique<capability_index>(opts_.max_agents_per_domain);
+  instance_id_ = agent::new_uuid();
 }
 
 caf::error registry_state::add(agent_record r) {
@@ -111,10 +112,11 @@ std::vector<agent_record> registry_state::list(const record_filter& f) const {
   return out;
 }
 
-uint64_t registry_state::watch(record_filter f, caf::actor subscriber) {
+watch_ack registry_state::watch(record_filter f, caf::actor subscriber) {
   self_->monitor(subscriber);
-  watchers_.push_back({std::move(f), std::move(subscriber)});
-  return sequence_;
+  watch_ack ack{sequence_, instance_id_, list(f)};
+  watchers_.push_back({std::move(f), std::move(subscriber), sequence_});
+  return ack;
 }
 
 void registry_state::unwatch(const caf::actor_addr& subscriber) {
@@ -123,11 +125,20 @@ void registry_state::unwatch(const caf::actor_addr& subscriber) {
                   watchers_.end());
 }
 
-void registry_state::emit(watch_kind kind, const agent_record& r, health previous) {
-  watch_event ev{kind, r, previous, ++sequence_};
-  for (auto& w : watchers_)
-    if (matches(w.filter, r))
-      self_->send(w.subscriber, ev);
+void registry_state::emit(watch_kind kind, const agent_record& r, health previous_health,
+                          agent::lifecycle_state previous_state) {
+  watch_event ev{kind, r, previous_health, previous_state, ++sequence_, 0, instance_id_};
+  // A watcher also hears of a record that just left its filter.
+  auto before = r;
+  before.health_ = previous_health;
+  if (previous_state != any_state)
+    before.state = previous_state;
+  for (auto& w : watchers_) {
+    if (!matches(w.filter, r) && !matches(w.filter, before))
+      continue;
+    ev.previous_sequence = std::exchange(w.last_sent, ev.sequence);
+    self_->send(w.subscriber, ev);
+  }
 }
 
 int64_t registry_state::now_ns() const {

@@ -27,7 +27,7 @@ struct registry_state {
   caf::expected<registry::agent_record> find_healthy(const std::string& capability,
                                                      const std::string& range, bool round_robin);
   std::vector<registry::agent_record> list(const registry::record_filter& f) const;
-  uint64_t watch(registry::record_filter f, caf::actor subscriber);
+  registry::watch_ack watch(registry::record_filter f, caf::actor subscriber);
   void unwatch(const caf::actor_addr& subscriber);
   caf::error heartbeat(const std::string& instance, registry::load_info load);
   void set_state(const std::string& instance, agent::lifecycle_state st);
@@ -43,11 +43,13 @@ private:
   struct watcher {
     registry::record_filter filter;
     caf::actor subscriber;
+    uint64_t last_sent = 0;
   };
 
   caf::expected<const agent::version_range*> range_of(const std::string& text);
   void emit(registry::watch_kind kind, const registry::agent_record& r,
-            registry::health previous);
+            registry::health previous_health,
+            agent::lifecycle_state previous_state = registry::any_state);
   int64_t now_ns() const;
 
   caf::stateful_actor<registry_state>* self_;
@@ -57,6 +59,7 @@ private:
   std::unordered_map<std::string, agent::version_range> ranges_; // parse cache
   std::vector<watcher> watchers_;
   uint64_t sequence_ = 0;
+  std::string instance_id_; // new per incarnation of the registry
   uint64_t stray_ = 0;
 };
 

@@ -88,13 +88,28 @@ struct record_filter {
 /// Kind of a watch event.
 enum class watch_kind : uint8_t { registered = 1, deregistered, health_changed, updated };
 
-/// One change, delivered to watchers in order; `sequence` increases by one
-/// per event of this registry, so a gap means a lost event.
+/// One change, delivered to a watcher in order. `sequence` increases by one
+/// per event of this registry; `previous_sequence` is the sequence of the
+/// previous event sent to the same watcher (or of its watch_ack), so a
+/// watcher detects a lost event by previous_sequence != the last it saw.
 struct watch_event {
   watch_kind kind = watch_kind::registered;
   agent_record record;
+  /// Health before a health_changed event (else the current health).
   health previous_health = health::healthy;
+  /// Lifecycle state before an updated event (else any_state).
+  agent::lifecycle_state previous_state = any_state;
   uint64_t sequence = 0;
+  uint64_t previous_sequence = 0;
+  /// Changes whenever the registry restarts: sequences restart with it.
+  std::string registry_instance;
+};
+
+/// Answer to watch(): the matching records now, and where events continue.
+struct watch_ack {
+  uint64_t sequence = 0;
+  std::string registry_instance;
+  std::vector<agent_record> snapshot;
 };
 
 /// Whether `r` passes `f`.
@@ -136,7 +151,12 @@ typename Inspector::result_type inspect(Inspector& f, record_filter& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, watch_event& x) {
   return f(caf::meta::type_name("smith.watch_event"), x.kind, x.record, x.previous_health,
-           x.sequence);
+           x.previous_state, x.sequence, x.previous_sequence, x.registry_instance);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, watch_ack& x) {
+  return f(caf::meta::type_name("smith.watch_ack"), x.sequence, x.registry_instance, x.snapshot);
 }
 
 } // namespace smith::registry

@@ -32,7 +32,11 @@ caf::error capability_index::validate(const agent_record& r) const {
   if (!agent::parse_semver(r.id.version))
     return caf::make_error(registry_errc::invalid_version,
                            "agent " + r.id.name + " version '" + r.id.version + "' is not SemVer 2.0");
-  for (auto& c : r.capabilities) {
+  for (size_t i = 0; i < r.capabilities.size(); ++i) {
+    auto& c = r.capabilities[i];
+    for (size_t j = 0; j < i; ++j)
+      if (r.capabilities[j].name == c.name)
+        return bad_name("capability", c.name, "appears twice in agent " + r.id.name);
     if (auto why = token_error(c.name))
       return bad_name("capability", c.name, *why);
     if (!c.version.empty() && !agent::parse_semver(c.version))

@@ -40,8 +40,9 @@ inline constexpr caf::atom_value registry_name = caf::atom("smith.reg");
 /// - find_healthy(capability, range, round_robin) -> the least-loaded healthy
 ///   active match; invalid_range, no_candidate.
 /// - list(filter) -> every matching record.
-/// - watch(filter, subscriber) -> the last sequence number; `subscriber` then
-///   receives watch_event messages in order until unwatch or its exit.
+/// - watch(filter, subscriber) -> watch_ack (snapshot + sequence); `subscriber`
+///   then receives watch_event messages in order until unwatch or its exit.
+///   An event is sent when the record matches the filter before or after it.
 /// - heartbeat(instance, load) -> ok; unknown_agent tells the agent to register
 ///   again (the registry restarted or dropped it).
 /// - state(instance, lifecycle) updates a record (unknown instances are counted
@@ -53,7 +54,7 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<discover_atom, discover_query>::with<discover_result>,
   caf::replies_to<find_healthy_atom, std::string, std::string, bool>::with<agent_record>,
   caf::replies_to<list_atom, record_filter>::with<std::vector<agent_record>>,
-  caf::replies_to<watch_atom, record_filter, caf::actor>::with<uint64_t>,
+  caf::replies_to<watch_atom, record_filter, caf::actor>::with<watch_ack>,
   caf::reacts_to<unwatch_atom, caf::actor>,
   caf::replies_to<heartbeat_atom, std::string, load_info>::with<ok_atom>,
   caf::reacts_to<state_atom, std::string, agent::lifecycle_state>>;

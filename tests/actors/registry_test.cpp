@@ -18,6 +18,7 @@ struct registry_fixture {
   registry_actor reg;
   std::shared_ptr<std::vector<watch_event>> events = std::make_shared<std::vector<watch_event>>();
   caf::actor watcher;
+  watch_ack ack;
 
   explicit registry_fixture(registry_options opts = {}) {
     reg = actors::spawn_registry(ts.sys(), opts);
@@ -37,7 +38,7 @@ struct registry_fixture {
         return {[out](const watch_event& ev) { out->push_back(ev); }};
       },
       events);
-    ts.request<uint64_t>(reg, watch_atom::value, f, watcher);
+    ack = ts.ask<watch_ack>(reg, watch_atom::value, f, watcher);
   }
 
   caf::error add(const std::string& name, const std::string& version,
@@ -114,8 +115,13 @@ TEST_CASE("watchers get register, deregister and health events in order with gap
   CHECK(healths[1] == health::degraded);
   CHECK(healths[2] == health::down);
   CHECK(healths[3] == health::healthy);
-  for (size_t i = 1; i < f.events->size(); ++i)
+  CHECK(f.events->front().previous_sequence == f.ack.sequence);
+  CHECK_FALSE(f.ack.registry_instance.empty());
+  for (size_t i = 1; i < f.events->size(); ++i) {
     CHECK((*f.events)[i].sequence == (*f.events)[i - 1].sequence + 1);
+    CHECK((*f.events)[i].previous_sequence == (*f.events)[i - 1].sequence);
+    CHECK((*f.events)[i].registry_instance == f.ack.registry_instance);
+  }
 }
 
 TEST_CASE("a down agent is never returned by find_healthy and a beat brings it back") {
@@ -204,4 +210,28 @@ TEST_CASE("agents register again when a restarted registry does not know them") 
   REQUIRE(all.size() == 1);
   CHECK(all[0].id.instance == cfg.id.instance);
   caf::anon_send_exit(calc, caf::exit_reason::kill);
+}
+
+TEST_CASE("a filtered watcher gets a snapshot, hears records leave its filter, and sees its gaps") {
+  registry_fixture f;
+  f.add("a", "1.0.0", {{"work", "", {}}});
+  record_filter only_active;
+  only_active.state = agent::lifecycle_state::active;
+  f.watch(only_active);
+  REQUIRE(f.ack.snapshot.size() == 1);
+  CHECK(f.ack.snapshot[0].id.name == "a");
+  f.ts.run();
+  caf::anon_send(f.reg, state_atom::value, std::string{"a-uuid"}, agent::lifecycle_state::suspended);
+  f.ts.run();
+  f.add("other", "1.0.0", {}); // registered active: matches
+  REQUIRE(f.events->size() == 2);
+  CHECK((*f.events)[0].kind == watch_kind::updated);
+  CHECK((*f.events)[0].previous_state == agent::lifecycle_state::active);
+  CHECK((*f.events)[0].record.state == agent::lifecycle_state::suspended);
+  CHECK((*f.events)[1].previous_sequence == (*f.events)[0].sequence);
+}
+
+TEST_CASE("a record naming the same capability twice is refused") {
+  registry_fixture f;
+  CHECK(f.add("twice", "1.0.0", {{"x", "", {}}, {"x", "2.0.0", {}}}) == registry_errc::invalid_name);
 }
