@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domains/examples/examples_domain.hpp"
+#include "runtime/registry/registry_api.hpp"
 
 namespace smith::tools {
 
@@ -40,16 +41,28 @@ void resolve(driver_self self, caf::actor sup, std::vector<std::string> path, re
       });
 }
 
-void call_echo(driver_self self, caf::actor root) {
+/// Finds an echo agent through the registry (round robin among the least
+/// loaded), then calls it.
+void call_echo(driver_self self) {
   auto text = "hello #" + std::to_string(self->state.round);
-  resolve(self, root, {"examples", "echo", "echo-1"}, [=](caf::actor a) {
-    self->request(caf::actor_cast<examples::echo_actor>(a), call_timeout,
-                  examples::echo_atom::value, text)
-      .then([](std::string& reply) { spdlog::info("demo: echo answered \"{}\"", reply); },
-            [=](caf::error& err) {
-              spdlog::warn("demo: echo failed: {}", self->system().render(err));
-            });
-  });
+  auto reg = caf::actor_cast<registry::registry_actor>(
+    self->system().registry().get(registry::registry_name));
+  if (!reg)
+    return;
+  self->request(reg, call_timeout, registry::find_healthy_atom::value, std::string{"echo"},
+                std::string{"^1"}, true)
+    .then(
+      [=](registry::agent_record& rec) {
+        self->request(caf::actor_cast<examples::echo_actor>(rec.handle), call_timeout,
+                      examples::echo_atom::value, text)
+          .then([](std::string& reply) { spdlog::info("demo: echo answered \"{}\"", reply); },
+                [=](caf::error& err) {
+                  spdlog::warn("demo: echo failed: {}", self->system().render(err));
+                });
+      },
+      [=](caf::error& err) {
+        spdlog::info("demo: no echo agent available ({})", self->system().render(err));
+      });
 }
 
 void call_counter(driver_self self, caf::actor root, bool crash) {
@@ -78,7 +91,7 @@ caf::behavior driver_impl(driver_self self, caf::actor root, demo_options opts) 
   return {
     [=](tick_atom) {
       auto round = ++self->state.round;
-      call_echo(self, root);
+      call_echo(self);
       call_counter(self, root, opts.crash_every > 0 && round % opts.crash_every == 0);
       self->delayed_send(self, opts.interval, tick_atom::value);
     },

@@ -18,9 +18,10 @@ struct demo_options {
   int crash_every = 5;
 };
 
-/// Spawns the driver. Each round it resolves examples/echo/echo-1 and
-/// examples/counter/counter-1 through the supervision tree (handles change on
-/// restart), calls them and logs the replies. Stop it with an exit message.
+/// Spawns the driver. Each round it finds an echo agent through the registry
+/// (find_healthy, round robin) and resolves examples/counter/counter-1 through
+/// the supervision tree (handles change on restart), calls both and logs the
+/// replies. Stop it with an exit message.
 caf::actor spawn_demo_driver(caf::actor_system& sys, supervision::supervisor_actor root,
                              demo_options opts);
 
