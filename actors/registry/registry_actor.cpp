@@ -47,6 +47,9 @@ caf::behavior registry_impl(self_pointer self, registry_options opts) {
     [=](resolve_atom, const std::string& domain, const std::string& name) {
       return to_result(self->state.resolve(domain, name));
     },
+    [=](resolve_atom, const std::string& instance) {
+      return to_result(self->state.resolve_instance(instance));
+    },
     [=](discover_atom, const discover_query& q) { return to_result(self->state.discover(q)); },
     [=](find_healthy_atom, const std::string& cap, const std::string& range, bool rr) {
       return to_result(self->state.find_healthy(cap, range, rr));

@@ -66,6 +66,12 @@ caf::expected<agent_record> registry_state::resolve(const std::string& domain,
   return caf::make_error(registry_errc::unknown_agent, "no agent " + domain + "/" + name);
 }
 
+caf::expected<agent_record> registry_state::resolve_instance(const std::string& instance) {
+  if (auto* rec = index_->find(instance))
+    return *rec;
+  return caf::make_error(registry_errc::unknown_agent, "no agent with instance " + instance);
+}
+
 caf::expected<const agent::version_range*> registry_state::range_of(const std::string& text) {
   if (text.empty() || text == "*")
     return nullptr;

@@ -23,6 +23,7 @@ struct registry_state {
   caf::error add(registry::agent_record r);
   caf::error remove(const std::string& instance);
   caf::expected<registry::agent_record> resolve(const std::string& domain, const std::string& name);
+  caf::expected<registry::agent_record> resolve_instance(const std::string& instance);
   caf::expected<registry::discover_result> discover(const registry::discover_query& q);
   caf::expected<registry::agent_record> find_healthy(const std::string& capability,
                                                      const std::string& range, bool round_robin);

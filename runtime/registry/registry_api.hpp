@@ -35,7 +35,7 @@ inline constexpr caf::atom_value registry_name = caf::atom("smith.reg");
 ///   the same domain/name atomically); invalid_name, invalid_version,
 ///   duplicate_instance, limit_exceeded.
 /// - deregister(instance) -> ok; unknown_agent.
-/// - resolve(domain, name) -> the registered record; unknown_agent.
+/// - resolve(domain, name) or resolve(instance) -> the registered record; unknown_agent.
 /// - discover(query) -> matches, highest version first; invalid_range.
 /// - find_healthy(capability, range, round_robin) -> the least-loaded healthy
 ///   active match; invalid_range, no_candidate.
@@ -51,6 +51,7 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<register_atom, agent_record>::with<ok_atom>,
   caf::replies_to<deregister_atom, std::string>::with<ok_atom>,
   caf::replies_to<resolve_atom, std::string, std::string>::with<agent_record>,
+  caf::replies_to<resolve_atom, std::string>::with<agent_record>,
   caf::replies_to<discover_atom, discover_query>::with<discover_result>,
   caf::replies_to<find_healthy_atom, std::string, std::string, bool>::with<agent_record>,
   caf::replies_to<list_atom, record_filter>::with<std::vector<agent_record>>,

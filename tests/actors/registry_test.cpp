@@ -63,6 +63,11 @@ TEST_CASE("register, resolve, discover and deregister through the registry actor
   REQUIRE(r);
   CHECK(r->id.version == "1.4.1");
   CHECK(r->node == "node-1");
+  auto by_instance = f.ts.request<agent_record>(f.reg, resolve_atom::value, std::string{"s2-uuid"});
+  REQUIRE(by_instance);
+  CHECK(by_instance->id.name == "s2");
+  CHECK(f.ts.request<agent_record>(f.reg, resolve_atom::value, std::string{"nope"}).error()
+        == registry_errc::unknown_agent);
   auto d = f.ts.ask<discover_result>(f.reg, discover_atom::value,
                                      discover_query{"summarize", "^1.2", {}, 0, false});
   REQUIRE(d.records.size() == 2);
