@@ -49,8 +49,10 @@ std::string context_text(const caf::error& x) {
 }
 
 // Wire and native numberings agree where the codec casts between them.
-static_assert(static_cast<int>(registry_errc::invalid_name) == v1::REGISTRY_ERROR_CODE_INVALID_NAME);
-static_assert(static_cast<int>(registry_errc::no_candidate) == v1::REGISTRY_ERROR_CODE_NO_CANDIDATE);
+static_assert(static_cast<int>(registry_errc::invalid_name)
+              == v1::REGISTRY_ERROR_CODE_INVALID_NAME);
+static_assert(static_cast<int>(registry_errc::no_candidate)
+              == v1::REGISTRY_ERROR_CODE_NO_CANDIDATE);
 static_assert(static_cast<int>(watch_kind::registered) == v1::WATCH_EVENT_KIND_REGISTERED);
 static_assert(static_cast<int>(watch_kind::updated) == v1::WATCH_EVENT_KIND_UPDATED);
 static_assert(v1::WatchEventKind_MAX == v1::WATCH_EVENT_KIND_UPDATED);

@@ -54,7 +54,7 @@ caf::error bad_enum(std::string_view field, const std::string& unspecified, Enum
   return bad_argument(std::string{field} + " has unknown value " + std::to_string(x));
 }
 
-// Sets `out` to monotonic `ns` + `wall_offset`; 0 means "not set" and clears it.
+// Sets `out` to monotonic `ns` + `wall_offset` (callers skip 0, which means "not set").
 void set_time(Timestamp* out, int64_t ns, int64_t wall_offset) {
   auto wall = ns + wall_offset;
   auto seconds = wall / ns_per_s;
