@@ -36,11 +36,13 @@ caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
   supervisor_spec spec{path, p.sup.flags, {}};
   auto heartbeat = cfg.registry.heartbeat_interval;
   const auto& node_name = cfg.name;
-  agent::instance_options opts{p.mailbox_capacity, p.restart, p.shutdown,       p.backoff,
-                               p.settings,         heartbeat,  node_name};
+  auto opts = std::make_shared<const agent::instance_options>(agent::instance_options{
+    p.mailbox_capacity, p.restart, p.shutdown, p.backoff, p.settings, heartbeat, node_name});
+  auto shared_type = std::make_shared<const agent::agent_type>(*type);
+  spec.children.reserve(p.instances);
   for (uint32_t i = 1; i <= p.instances; ++i)
     spec.children.push_back(
-      agent::agent_child(*type, d.name, p.name + "-" + std::to_string(i), opts));
+      agent::agent_child(shared_type, d.name, p.name + "-" + std::to_string(i), opts));
   if (auto err = supervision::validate(spec))
     return err;
   return spec;

@@ -5,24 +5,31 @@
 
 namespace smith::agent {
 
-supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,
-                                    instance_options opts) {
+supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std::string domain,
+                                    std::string name,
+                                    std::shared_ptr<const instance_options> opts) {
   supervision::child_spec cs;
-  cs.id = name;
-  cs.restart = opts.restart;
-  cs.shutdown = opts.shutdown;
-  cs.backoff = opts.backoff;
+  cs.id = std::move(name);
+  cs.restart = opts->restart;
+  cs.shutdown = opts->shutdown;
+  cs.backoff = opts->backoff;
   cs.start = [type = std::move(type), domain = std::move(domain),
               opts = std::move(opts)](const supervision::start_context& ctx)
     -> caf::expected<caf::actor> {
-    auto id = make_agent_id(domain, ctx.id, type.version);
+    auto id = make_agent_id(domain, ctx.id, type->version);
     if (!id)
       return std::move(id.error());
-    agent_config cfg{std::move(*id), opts.mailbox_capacity, ctx.incarnation, opts.settings,
-                     type.capabilities, opts.heartbeat_interval, opts.node};
-    return type.spawn(ctx.system, std::move(cfg));
+    agent_config cfg{std::move(*id), opts->mailbox_capacity, ctx.incarnation, opts->settings,
+                     type->capabilities, opts->heartbeat_interval, opts->node};
+    return type->spawn(ctx.system, std::move(cfg));
   };
   return cs;
+}
+
+supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,
+                                    instance_options opts) {
+  return agent_child(std::make_shared<const agent_type>(std::move(type)), std::move(domain),
+                     std::move(name), std::make_shared<const instance_options>(std::move(opts)));
 }
 
 } // namespace smith::agent

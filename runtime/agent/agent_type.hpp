@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,13 @@ struct instance_options {
 
 /// A child spec that starts agent `name` (a subject token) of `type` in
 /// `domain`, with a fresh instance id per incarnation. Errors from id
-/// validation are failed starts.
+/// validation are failed starts. The type and options are shared, not
+/// copied: a pool of 100k agents holds one of each.
+supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std::string domain,
+                                    std::string name,
+                                    std::shared_ptr<const instance_options> opts);
+
+/// Convenience overload for a single agent.
 supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,
                                     instance_options opts);
 

@@ -25,16 +25,14 @@ caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
     emit(event_kind::start_failed, c.spec.id, describe(res.error()), c.incarnation);
     return std::move(res.error());
   }
-  c.handle = std::move(*res);
-  c.addr = c.handle.address();
+  set_handle(c, std::move(*res));
   c.incarnation = inc;
   c.status = child_status::running;
   c.started_at = now();
   if (is_restart)
     ++c.restarts;
-  // Monitoring reports every exit; the link takes the child down with us.
+  // Monitoring reports every exit; no link (see live_ in the header).
   self_->monitor(c.handle);
-  self_->link_to(c.handle);
   emit(is_restart ? event_kind::child_restarted : event_kind::child_started, c.spec.id, {}, inc);
   return {};
 }
@@ -158,8 +156,6 @@ bool supervisor_state::begin_terminate(child_record& c) {
   c.status = child_status::terminating;
   c.remove_after_terminate = c.spec.restart == restart_type::temporary;
   awaiting_ = c.spec.id;
-  // As OTP's monitor_child: drop the link so that only the monitor reports.
-  self_->unlink_from(c.handle);
   switch (c.spec.shutdown.kind) {
     case shutdown_spec::mode::brutal_kill:
       self_->send_exit(c.handle, caf::exit_reason::kill);
@@ -178,8 +174,7 @@ bool supervisor_state::begin_terminate(child_record& c) {
 
 void supervisor_state::finish_terminate(child_record& c, const caf::error& reason) {
   emit(event_kind::child_terminated, c.spec.id, describe(reason), c.incarnation);
-  c.handle = nullptr;
-  c.addr = nullptr;
+  set_handle(c, nullptr);
   c.status = child_status::undefined;
   awaiting_.clear();
   if (c.remove_after_terminate)

@@ -1,8 +1,12 @@
 // Supervisor state: setup, OTP operations and signal handling.
 #include "runtime/internal/supervisor_state.hpp"
 
+#include <caf/send.hpp>
+#include <caf/system_messages.hpp>
+
 #include <algorithm>
 
+#include "runtime/core/shutdown.hpp"
 #include "runtime/supervision/supervision_errc.hpp"
 
 namespace smith::supervision::internal {
@@ -23,13 +27,20 @@ void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
   spec_ = std::move(spec);
   opts_ = std::move(opts);
   window_ = restart_window{spec_.flags.intensity, spec_.flags.period};
+  live_ = std::make_shared<std::unordered_map<caf::actor_addr, caf::actor>>();
+  // OTP links children to their supervisor so that they die with it. Here a
+  // cleanup functor does that for any way this supervisor ends (crash, kill),
+  // sending each running child an exit with our reason.
+  self_->attach_functor([live = live_, me = self_->address()](const caf::error& reason) {
+    auto why = reason ? reason : shutdown_reason("supervisor ended");
+    for (auto& [addr, child] : *live)
+      caf::anon_send(child, caf::exit_msg{me, why});
+  });
   rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
-  for (auto& cs : spec_.children) {
-    child_record r;
-    r.spec = std::move(cs);
-    children_.push_back(std::move(r));
-  }
-  spec_.children.clear(); // the records own the specs from here on
+  children_.reserve(spec_.children.size());
+  for (auto& cs : spec_.children)
+    append(std::move(cs));
+  std::vector<child_spec>{}.swap(spec_.children); // the records own the specs from here on
   for (auto& c : children_) {
     if (auto err = start_one(c, false)) {
       // OTP: a failed initial start stops what was started and fails the supervisor.
@@ -50,10 +61,7 @@ caf::expected<caf::actor> supervisor_state::start_child(child_spec spec) {
     return errc(c->status == child_status::running ? supervision_errc::already_started
                                                    : supervision_errc::already_present,
                 spec.id);
-  child_record r;
-  r.spec = std::move(spec);
-  children_.push_back(std::move(r));
-  auto& c = children_.back();
+  auto& c = append(std::move(spec));
   if (auto err = start_one(c, false)) {
     erase(c.spec.id); // OTP does not keep the spec of a child that failed to start
     return err;
@@ -166,8 +174,7 @@ void supervisor_state::on_down(const caf::down_msg& msg) {
     run_plan();
     return;
   }
-  c->handle = nullptr;
-  c->addr = nullptr;
+  set_handle(*c, nullptr);
   c->status = child_status::undefined;
   emit(event_kind::child_exited, c->spec.id, describe(msg.reason), c->incarnation);
   if (busy()) {
@@ -201,9 +208,8 @@ void supervisor_state::when_idle(std::function<void()> fn) {
 }
 
 child_record* supervisor_state::find(const std::string& id) {
-  auto i = std::find_if(children_.begin(), children_.end(),
-                        [&](const child_record& c) { return c.spec.id == id; });
-  return i != children_.end() ? &*i : nullptr;
+  auto i = by_id_.find(id);
+  return i != by_id_.end() ? &children_[i->second] : nullptr;
 }
 
 const child_record* supervisor_state::find(const std::string& id) const {
@@ -213,15 +219,43 @@ const child_record* supervisor_state::find(const std::string& id) const {
 child_record* supervisor_state::find(const caf::actor_addr& addr) {
   if (!addr)
     return nullptr;
-  auto i = std::find_if(children_.begin(), children_.end(),
-                        [&](const child_record& c) { return c.addr == addr; });
-  return i != children_.end() ? &*i : nullptr;
+  auto i = by_addr_.find(addr);
+  return i != by_addr_.end() ? &children_[i->second] : nullptr;
+}
+
+child_record& supervisor_state::append(child_spec spec) {
+  by_id_[spec.id] = children_.size();
+  children_.push_back(child_record{});
+  children_.back().spec = std::move(spec);
+  return children_.back();
+}
+
+void supervisor_state::set_handle(child_record& c, caf::actor handle) {
+  if (c.addr) {
+    by_addr_.erase(c.addr);
+    live_->erase(c.addr);
+  }
+  c.handle = std::move(handle);
+  c.addr = c.handle ? c.handle.address() : caf::actor_addr{};
+  if (c.addr) {
+    by_addr_[c.addr] = static_cast<size_t>(&c - children_.data());
+    live_->emplace(c.addr, c.handle);
+  }
 }
 
 void supervisor_state::erase(std::string id) {
-  children_.erase(std::remove_if(children_.begin(), children_.end(),
-                                 [&](const child_record& c) { return c.spec.id == id; }),
-                  children_.end());
+  auto i = by_id_.find(id);
+  if (i == by_id_.end())
+    return;
+  children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i->second));
+  // Rare (temporary children, delete_child): re-index the shifted tail.
+  by_id_.erase(i);
+  by_addr_.clear();
+  for (size_t k = 0; k < children_.size(); ++k) {
+    by_id_[children_[k].spec.id] = k;
+    if (children_[k].addr)
+      by_addr_[children_[k].addr] = k;
+  }
 }
 
 void supervisor_state::emit(event_kind kind, const std::string& child, std::string reason,

@@ -3,9 +3,11 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -83,6 +85,10 @@ private:
   /// The child `id` if it exists and is neither running nor restarting.
   caf::expected<child_record*> stopped_child(const std::string& id);
   void erase(std::string id); // by value: callers pass ids owned by the erased record
+  /// Appends a record and indexes its id.
+  child_record& append(child_spec spec);
+  /// Sets or clears a child's running handle, keeping the address index in step.
+  void set_handle(child_record& c, caf::actor handle);
 
   caf::error start_one(child_record& c, bool is_restart);
   void handle_exit(child_record& c, caf::error reason);
@@ -106,6 +112,12 @@ private:
   supervisor_spec spec_;
   supervisor_options opts_;
   std::vector<child_record> children_;
+  // O(1) lookups: supervisors may own 100k children (pools of agents).
+  std::unordered_map<std::string, size_t> by_id_;
+  std::unordered_map<caf::actor_addr, size_t> by_addr_;
+  // Running children, shared with the cleanup functor that takes them down
+  // if this supervisor dies (links cannot: CAF forwards an untrappable kill).
+  std::shared_ptr<std::unordered_map<caf::actor_addr, caf::actor>> live_;
   restart_window window_{1, std::chrono::milliseconds{5000}};
   std::deque<plan_step> plan_;
   std::string awaiting_;

@@ -63,8 +63,11 @@ caf::error capability_index::insert(agent_record r) {
   e->versions.reserve(rec.capabilities.size());
   for (auto& c : rec.capabilities)
     e->versions.push_back(*agent::parse_semver(c.version.empty() ? rec.id.version : c.version));
-  for (size_t i = 0; i < rec.capabilities.size(); ++i)
-    by_capability_[rec.capabilities[i].name].slots.insert(slot{&e->versions[i], e.get()});
+  for (size_t i = 0; i < rec.capabilities.size(); ++i) {
+    auto& b = by_capability_[rec.capabilities[i].name];
+    b.slots.insert(slot{&e->versions[i], e.get()});
+    b.dirty = true;
+  }
   by_name_[rec.id.domain + "/" + rec.id.name] = rec.id.instance;
   ++count;
   auto key = rec.id.instance;
@@ -81,6 +84,7 @@ caf::error capability_index::erase(const std::string& instance) {
   for (size_t k = 0; k < rec.capabilities.size(); ++k) {
     auto b = by_capability_.find(rec.capabilities[k].name);
     b->second.slots.erase(slot{&e.versions[k], &e});
+    b->second.dirty = true;
     if (b->second.slots.empty())
       by_capability_.erase(b);
   }

@@ -72,10 +72,21 @@ private:
   struct slot_order {
     bool operator()(const slot& x, const slot& y) const;
   };
-  struct bucket {
-    std::set<slot, slot_order> slots;
-    std::string last_pick; // round-robin cursor (instance id)
+  /// A candidate laid out for scanning: the version inline, so that range
+  /// filtering reads contiguous memory and only matches touch their record.
+  struct hot_slot {
+    agent::semver version;
+    entry* owner;
   };
+  struct bucket {
+    std::set<slot, slot_order> slots; // the order, with O(log n) insert/erase
+    std::string last_pick;            // round-robin cursor (instance id)
+    mutable std::vector<hot_slot> hot; // `slots` flattened, rebuilt when dirty
+    mutable bool dirty = true;
+  };
+
+  /// The bucket's candidates in discovery order, flattened on first use after a change.
+  static const std::vector<hot_slot>& hot(const bucket& b);
 
   caf::error validate(const agent_record& r) const;
 

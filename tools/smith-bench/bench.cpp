@@ -23,6 +23,10 @@ const std::vector<scenario>& all_scenarios() {
     {"spawn", "100k supervised agents started, agents/s and bytes/agent", run_spawn},
     {"fanout", "1M messages round-robin to 100k agents (msg/s)", run_fanout},
     {"restart", "p50/p99 restart latency of a crashed one_for_one child (us)", run_restart},
+    {"register", "1M registrations into the registry (registrations/s, bytes/agent)",
+     run_register},
+    {"discover", "p50/p99 of discover and find_healthy over 1M agents, 10k capabilities (us)",
+     run_discover},
   };
   return list;
 }

@@ -148,5 +148,7 @@ outcome run_pingpong(const options& opts);
 outcome run_spawn(const options& opts);
 outcome run_fanout(const options& opts);
 outcome run_restart(const options& opts);
+outcome run_register(const options& opts);
+outcome run_discover(const options& opts);
 
 } // namespace smith::bench

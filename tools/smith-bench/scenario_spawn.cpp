@@ -46,8 +46,11 @@ supervision::supervisor_spec make_spec(const agent::agent_type& type, size_t n) 
   spec.path = "bench";
   spec.flags.strategy_ = supervision::strategy::one_for_one;
   spec.children.reserve(n);
+  // One shared type and option set for the pool, as the tree builder does.
+  auto shared_type = std::make_shared<const agent::agent_type>(type);
+  auto opts = std::make_shared<const agent::instance_options>();
   for (size_t i = 0; i < n; ++i)
-    spec.children.push_back(agent::agent_child(type, "bench", fmt::format("a{}", i), {}));
+    spec.children.push_back(agent::agent_child(shared_type, "bench", fmt::format("a{}", i), opts));
   return spec;
 }
 

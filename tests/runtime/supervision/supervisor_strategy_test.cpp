@@ -210,3 +210,30 @@ TEST_CASE("auto_shutdown all_significant waits for the last significant child") 
   ts.run();
   CHECK(watch.down());
 }
+
+TEST_CASE("a child killed from outside is restarted and its supervisor survives") {
+  fixture f;
+  f.start(strategy::one_for_one, {worker("a", f.log), worker("b", f.log)});
+  exit_watch watch{f.ts, f.sup};
+  caf::anon_send_exit(child_of(f.ts, f.sup, "a"), caf::exit_reason::kill);
+  f.ts.run();
+  CHECK_FALSE(watch.down());
+  CHECK(f.info("a").incarnation == 2);
+  CHECK(f.info("b").incarnation == 1);
+}
+
+TEST_CASE("a supervisor that is killed takes its running children down with it") {
+  test_system ts;
+  auto log = make_log();
+  supervisor_spec spec;
+  spec.path = "sup";
+  spec.children = {worker("a", log), worker("b", log)};
+  auto sup = *spawn_supervisor(ts.sys(), spec);
+  ts.run();
+  exit_watch wa{ts, child_of(ts, sup, "a")};
+  exit_watch wb{ts, child_of(ts, sup, "b")};
+  caf::anon_send_exit(sup, caf::exit_reason::kill);
+  ts.run();
+  CHECK(wa.down());
+  CHECK(wb.down());
+}
