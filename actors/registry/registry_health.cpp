@@ -18,22 +18,20 @@ caf::error registry_state::heartbeat(const std::string& instance, load_info load
   rec->load = load;
   rec->last_beat_ns = now_ns();
   rec->heartbeats = true;
-  if (rec->health_ != health::healthy) {
-    auto previous = rec->health_;
-    rec->health_ = health::healthy;
-    emit(watch_kind::health_changed, *rec, previous);
-  }
+  if (auto previous = index_->set_health(instance, health::healthy);
+      previous && *previous != health::healthy)
+    emit(watch_kind::health_changed, *index_->find(instance), *previous);
   return {};
 }
 
 void registry_state::set_state(const std::string& instance, agent::lifecycle_state st) {
-  auto* rec = index_->find_mutable(instance);
-  if (rec == nullptr) {
+  auto previous = index_->set_state(instance, st);
+  if (!previous) {
     ++stray_;
     return;
   }
-  auto previous = std::exchange(rec->state, st);
-  emit(watch_kind::updated, *rec, rec->health_, previous);
+  auto* rec = index_->find(instance);
+  emit(watch_kind::updated, *rec, rec->health_, *previous);
 }
 
 void registry_state::on_down(const caf::down_msg& dm) {
@@ -63,11 +61,10 @@ void registry_state::check_health() {
       changed.push_back(r.id.instance);
   });
   for (auto& instance : changed) {
-    auto* rec = index_->find_mutable(instance);
-    auto previous = rec->health_;
-    auto missed = (now - rec->last_beat_ns) / interval;
-    rec->health_ = missed >= opts_.down_after ? health::down : health::degraded;
-    emit(watch_kind::health_changed, *rec, previous);
+    auto missed = (now - index_->find(instance)->last_beat_ns) / interval;
+    auto previous = index_->set_health(instance, missed >= opts_.down_after ? health::down
+                                                                            : health::degraded);
+    emit(watch_kind::health_changed, *index_->find(instance), *previous);
   }
 }
 

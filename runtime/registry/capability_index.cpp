@@ -63,11 +63,8 @@ caf::error capability_index::insert(agent_record r) {
   e->versions.reserve(rec.capabilities.size());
   for (auto& c : rec.capabilities)
     e->versions.push_back(*agent::parse_semver(c.version.empty() ? rec.id.version : c.version));
-  for (size_t i = 0; i < rec.capabilities.size(); ++i) {
-    auto& b = by_capability_[rec.capabilities[i].name];
-    b.slots.insert(slot{&e->versions[i], e.get()});
-    b.dirty = true;
-  }
+  for (size_t i = 0; i < rec.capabilities.size(); ++i)
+    by_capability_[rec.capabilities[i].name].slots.insert(slot{&e->versions[i], e.get()});
   by_name_[rec.id.domain + "/" + rec.id.name] = rec.id.instance;
   ++count;
   auto key = rec.id.instance;
@@ -84,7 +81,6 @@ caf::error capability_index::erase(const std::string& instance) {
   for (size_t k = 0; k < rec.capabilities.size(); ++k) {
     auto b = by_capability_.find(rec.capabilities[k].name);
     b->second.slots.erase(slot{&e.versions[k], &e});
-    b->second.dirty = true;
     if (b->second.slots.empty())
       by_capability_.erase(b);
   }
@@ -111,6 +107,21 @@ const agent_record* capability_index::find_by_name(const std::string& domain,
                                                    const std::string& name) const {
   auto n = by_name_.find(domain + "/" + name);
   return n != by_name_.end() ? find(n->second) : nullptr;
+}
+
+std::optional<health> capability_index::set_health(const std::string& instance, health h) {
+  auto* rec = find_mutable(instance);
+  if (rec == nullptr)
+    return std::nullopt;
+  return std::exchange(rec->health_, h);
+}
+
+std::optional<agent::lifecycle_state>
+capability_index::set_state(const std::string& instance, agent::lifecycle_state st) {
+  auto* rec = find_mutable(instance);
+  if (rec == nullptr)
+    return std::nullopt;
+  return std::exchange(rec->state, st);
 }
 
 size_t capability_index::domain_size(const std::string& domain) const {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -37,8 +38,15 @@ public:
   const agent_record* find(const std::string& instance) const;
   /// The registered instance of domain/name, if any.
   const agent_record* find_by_name(const std::string& domain, const std::string& name) const;
-  /// Mutable access for health, load and state updates (never for id or capabilities).
+  /// Mutable access for load and heartbeat times. Never change id or
+  /// capabilities through it (they key the index); use set_health/set_state.
   agent_record* find_mutable(const std::string& instance);
+
+  /// Sets an agent's health; returns the previous one, or nullopt if unknown.
+  std::optional<health> set_health(const std::string& instance, health h);
+  /// Sets an agent's lifecycle state; returns the previous one, or nullopt if unknown.
+  std::optional<agent::lifecycle_state> set_state(const std::string& instance,
+                                                  agent::lifecycle_state st);
 
   /// Visits matches of `q` in discovery order (highest version first, ties by
   /// instance id) until `visit` returns false; returns the number of matches.
@@ -72,21 +80,10 @@ private:
   struct slot_order {
     bool operator()(const slot& x, const slot& y) const;
   };
-  /// A candidate laid out for scanning: the version inline, so that range
-  /// filtering reads contiguous memory and only matches touch their record.
-  struct hot_slot {
-    agent::semver version;
-    entry* owner;
-  };
   struct bucket {
     std::set<slot, slot_order> slots; // the order, with O(log n) insert/erase
     std::string last_pick;            // round-robin cursor (instance id)
-    mutable std::vector<hot_slot> hot; // `slots` flattened, rebuilt when dirty
-    mutable bool dirty = true;
   };
-
-  /// The bucket's candidates in discovery order, flattened on first use after a change.
-  static const std::vector<hot_slot>& hot(const bucket& b);
 
   caf::error validate(const agent_record& r) const;
 

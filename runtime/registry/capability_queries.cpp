@@ -23,17 +23,6 @@ bool metadata_matches(const capability_info& c, const std::map<std::string, std:
 
 } // namespace
 
-const std::vector<capability_index::hot_slot>& capability_index::hot(const bucket& b) {
-  if (b.dirty) {
-    b.hot.clear();
-    b.hot.reserve(b.slots.size());
-    for (auto& s : b.slots)
-      b.hot.push_back({*s.version, s.owner});
-    b.dirty = false;
-  }
-  return b.hot;
-}
-
 size_t capability_index::discover(const discover_query& q, const agent::version_range* range,
                                   const std::function<bool(const agent_record&)>& visit) const {
   auto b = by_capability_.find(q.capability);
@@ -41,9 +30,9 @@ size_t capability_index::discover(const discover_query& q, const agent::version_
     return 0;
   size_t matches = 0;
   bool more = true;
-  for (auto& s : hot(b->second)) {
-    if (range != nullptr && !range->matches(s.version))
-      continue; // checked first: it needs no access to the record
+  for (auto& s : b->second.slots) {
+    if (range != nullptr && !range->matches(*s.version))
+      continue; // first: it needs no access to the record
     auto& rec = s.owner->record;
     if (rec.health_ == health::down && !q.include_unhealthy)
       continue;
@@ -75,11 +64,11 @@ const agent_record* capability_index::find_healthy(const std::string& capability
     return xa != ya ? xa : x < y;
   };
   const agent_record* best = nullptr;
-  for (auto& s : hot(bk)) {
-    if (range != nullptr && !range->matches(s.version))
-      continue;
+  for (auto& s : bk.slots) {
     auto& rec = s.owner->record;
     if (rec.health_ == health::down || rec.state != agent::lifecycle_state::active)
+      continue;
+    if (range != nullptr && !range->matches(*s.version))
       continue;
     if (best == nullptr || rank(rec) < rank(*best)
         || (rank(rec) == rank(*best) && better_tie(rec.id.instance, best->id.instance)))

@@ -82,14 +82,14 @@ TEST_CASE("find_healthy picks the least loaded, never down agents, degraded only
   idx.find_mutable("a-uuid")->load = {5, 0};
   idx.find_mutable("b-uuid")->load = {1, 1};
   idx.find_mutable("c-uuid")->load = {0, 0};
-  idx.find_mutable("c-uuid")->health_ = health::down;
+  idx.set_health("c-uuid", health::down);
   CHECK(idx.find_healthy("work", nullptr, false)->id.name == "b");
-  idx.find_mutable("b-uuid")->health_ = health::degraded;
+  idx.set_health("b-uuid", health::degraded);
   CHECK(idx.find_healthy("work", nullptr, false)->id.name == "a");
-  idx.find_mutable("a-uuid")->health_ = health::degraded;
+  idx.set_health("a-uuid", health::degraded);
   CHECK(idx.find_healthy("work", nullptr, false)->id.name == "b");
-  idx.find_mutable("a-uuid")->health_ = health::down;
-  idx.find_mutable("b-uuid")->health_ = health::down;
+  idx.set_health("a-uuid", health::down);
+  idx.set_health("b-uuid", health::down);
   CHECK(idx.find_healthy("work", nullptr, false) == nullptr);
 }
 
@@ -108,7 +108,7 @@ TEST_CASE("find_healthy breaks ties by instance id, or rotates with round robin"
 TEST_CASE("find_healthy skips agents that are not active") {
   capability_index idx;
   idx.insert(make("a", "1.0.0", {{"work", "", {}}}));
-  idx.find_mutable("a-uuid")->state = agent::lifecycle_state::draining;
+  idx.set_state("a-uuid", agent::lifecycle_state::draining);
   CHECK(idx.find_healthy("work", nullptr, false) == nullptr);
 }
 
