@@ -77,7 +77,10 @@ std::string type_phrase(toml::node_type type) {
 }
 
 std::string quoted_key(std::string_view key) {
-  return "'" + std::string{key} + "'";
+  // Appended piecewise: GCC 12 warns (-Wrestrict) on "'" + std::string{...}.
+  std::string out = "'";
+  out.append(key).append("'");
+  return out;
 }
 
 std::string suggestion(std::string_view word, std::span<const std::string_view> candidates) {
