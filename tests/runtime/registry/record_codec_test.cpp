@@ -121,7 +121,8 @@ TEST_CASE("capabilities and loads round trip, invalid capability names are refus
 
 TEST_CASE("records round trip with wall-clock timestamps and a process-local address") {
   test::test_system ts;
-  auto actor = ts.sys().spawn([]() -> caf::behavior { return {[](int) {}}; });
+  // One spawn argument: CAF 0.17 dereferences a null tuple for argument-less function actors.
+  auto actor = ts.sys().spawn([](int) -> caf::behavior { return {[](int) {}}; }, 0);
   auto rec = sample(actor);
   auto pb = to_proto(rec, offset);
   CHECK(pb.registered_at().seconds() == 1'700'000'000);
