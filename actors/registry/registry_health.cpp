@@ -49,7 +49,8 @@ void registry_state::check_health() {
   auto interval = std::chrono::nanoseconds{opts_.heartbeat_interval}.count();
   if (interval <= 0)
     return;
-  std::vector<std::string> changed;
+  // Collected first: changing health while for_each walks the index is not allowed.
+  std::vector<std::pair<std::string, health>> changed;
   index_->for_each({}, [&](const agent_record& r) {
     if (!r.heartbeats)
       return;
@@ -58,12 +59,10 @@ void registry_state::check_health() {
                 : missed >= opts_.degraded_after ? health::degraded
                                                  : health::healthy;
     if (want != r.health_)
-      changed.push_back(r.id.instance);
+      changed.emplace_back(r.id.instance, want);
   });
-  for (auto& instance : changed) {
-    auto missed = (now - index_->find(instance)->last_beat_ns) / interval;
-    auto previous = index_->set_health(instance, missed >= opts_.down_after ? health::down
-                                                                            : health::degraded);
+  for (auto& [instance, want] : changed) {
+    auto previous = index_->set_health(instance, want);
     emit(watch_kind::health_changed, *index_->find(instance), *previous);
   }
 }

@@ -31,7 +31,7 @@ caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
   c.started_at = now();
   if (is_restart)
     ++c.restarts;
-  // Monitoring reports every exit; no link (see live_ in the header).
+  // Monitoring reports every exit; no link (see running_ in the header).
   self_->monitor(c.handle);
   emit(is_restart ? event_kind::child_restarted : event_kind::child_started, c.spec.id, {}, inc);
   return {};

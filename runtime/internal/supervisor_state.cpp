@@ -4,8 +4,6 @@
 #include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 
-#include <algorithm>
-
 #include "runtime/core/shutdown.hpp"
 #include "runtime/supervision/supervision_errc.hpp"
 
@@ -27,14 +25,14 @@ void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
   spec_ = std::move(spec);
   opts_ = std::move(opts);
   window_ = restart_window{spec_.flags.intensity, spec_.flags.period};
-  live_ = std::make_shared<std::unordered_map<caf::actor_addr, caf::actor>>();
+  running_ = std::make_shared<std::unordered_map<caf::actor_addr, running_child>>();
   // OTP links children to their supervisor so that they die with it. Here a
   // cleanup functor does that for any way this supervisor ends (crash, kill),
   // sending each running child an exit with our reason.
-  self_->attach_functor([live = live_, me = self_->address()](const caf::error& reason) {
+  self_->attach_functor([running = running_, me = self_->address()](const caf::error& reason) {
     auto why = reason ? reason : shutdown_reason("supervisor ended");
-    for (auto& [addr, child] : *live)
-      caf::anon_send(child, caf::exit_msg{me, why});
+    for (auto& [addr, child] : *running)
+      caf::anon_send(child.handle, caf::exit_msg{me, why});
   });
   rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
   children_.reserve(spec_.children.size());
@@ -219,8 +217,8 @@ const child_record* supervisor_state::find(const std::string& id) const {
 child_record* supervisor_state::find(const caf::actor_addr& addr) {
   if (!addr)
     return nullptr;
-  auto i = by_addr_.find(addr);
-  return i != by_addr_.end() ? &children_[i->second] : nullptr;
+  auto i = running_->find(addr);
+  return i != running_->end() ? &children_[i->second.index] : nullptr;
 }
 
 child_record& supervisor_state::append(child_spec spec) {
@@ -231,16 +229,12 @@ child_record& supervisor_state::append(child_spec spec) {
 }
 
 void supervisor_state::set_handle(child_record& c, caf::actor handle) {
-  if (c.addr) {
-    by_addr_.erase(c.addr);
-    live_->erase(c.addr);
-  }
+  if (c.handle)
+    running_->erase(c.handle.address());
   c.handle = std::move(handle);
-  c.addr = c.handle ? c.handle.address() : caf::actor_addr{};
-  if (c.addr) {
-    by_addr_[c.addr] = static_cast<size_t>(&c - children_.data());
-    live_->emplace(c.addr, c.handle);
-  }
+  if (c.handle)
+    running_->insert_or_assign(c.handle.address(),
+                               running_child{static_cast<size_t>(&c - children_.data()), c.handle});
 }
 
 void supervisor_state::erase(std::string id) {
@@ -250,11 +244,10 @@ void supervisor_state::erase(std::string id) {
   children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i->second));
   // Rare (temporary children, delete_child): re-index the shifted tail.
   by_id_.erase(i);
-  by_addr_.clear();
   for (size_t k = 0; k < children_.size(); ++k) {
     by_id_[children_[k].spec.id] = k;
-    if (children_[k].addr)
-      by_addr_[children_[k].addr] = k;
+    if (children_[k].handle)
+      (*running_)[children_[k].handle.address()].index = k;
   }
 }
 

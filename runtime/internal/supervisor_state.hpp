@@ -23,7 +23,6 @@ namespace smith::supervision::internal {
 struct child_record {
   child_spec spec;
   caf::actor handle;
-  caf::actor_addr addr;
   child_status status = child_status::undefined;
   uint64_t incarnation = 0;
   uint64_t restarts = 0;
@@ -87,7 +86,7 @@ private:
   void erase(std::string id); // by value: callers pass ids owned by the erased record
   /// Appends a record and indexes its id.
   child_record& append(child_spec spec);
-  /// Sets or clears a child's running handle, keeping the address index in step.
+  /// Sets or clears a child's running handle, keeping running_ in step.
   void set_handle(child_record& c, caf::actor handle);
 
   caf::error start_one(child_record& c, bool is_restart);
@@ -114,10 +113,14 @@ private:
   std::vector<child_record> children_;
   // O(1) lookups: supervisors may own 100k children (pools of agents).
   std::unordered_map<std::string, size_t> by_id_;
-  std::unordered_map<caf::actor_addr, size_t> by_addr_;
-  // Running children, shared with the cleanup functor that takes them down
-  // if this supervisor dies (links cannot: CAF forwards an untrappable kill).
-  std::shared_ptr<std::unordered_map<caf::actor_addr, caf::actor>> live_;
+  /// A running child: its index in children_ and its handle.
+  struct running_child {
+    size_t index;
+    caf::actor handle;
+  };
+  // Running children by address; shared with the cleanup functor that takes
+  // them down if this supervisor dies (links cannot: CAF forwards an untrappable kill).
+  std::shared_ptr<std::unordered_map<caf::actor_addr, running_child>> running_;
   restart_window window_{1, std::chrono::milliseconds{5000}};
   std::deque<plan_step> plan_;
   std::string awaiting_;
