@@ -24,6 +24,9 @@ caf::error registry_state::add(agent_record r) {
     r.node = opts_.node;
   r.registered_ns = r.last_beat_ns = now_ns();
   r.health_ = health::healthy;
+  // Refuse bad input before touching the older instance it would replace.
+  if (auto err = index_->validate(r))
+    return err;
   // A restarted agent keeps its name with a new instance: swap in one step so
   // that discovery never sees neither or both.
   const agent_record* old = index_->find_by_name(r.id.domain, r.id.name);

@@ -43,15 +43,15 @@ caf::error capability_index::validate(const agent_record& r) const {
       return caf::make_error(registry_errc::invalid_version,
                              "capability " + c.name + " version '" + c.version + "' is not SemVer 2.0");
   }
+  if (by_instance_.count(r.id.instance) > 0)
+    return caf::make_error(registry_errc::duplicate_instance,
+                           "instance " + r.id.instance + " is already registered");
   return {};
 }
 
 caf::error capability_index::insert(agent_record r) {
   if (auto err = validate(r))
     return err;
-  if (by_instance_.count(r.id.instance) > 0)
-    return caf::make_error(registry_errc::duplicate_instance,
-                           "instance " + r.id.instance + " is already registered");
   auto& count = per_domain_[r.id.domain];
   if (max_per_domain_ > 0 && count >= max_per_domain_)
     return caf::make_error(registry_errc::limit_exceeded,

@@ -32,6 +32,9 @@ public:
   /// Adds `r` after validating names and versions. Errors: invalid_name,
   /// invalid_version, duplicate_instance, limit_exceeded; nothing changes on error.
   caf::error insert(agent_record r);
+  /// What insert() would refuse about `r` for its names, versions or instance
+  /// id (the domain limit is checked by insert alone).
+  caf::error validate(const agent_record& r) const;
   /// Removes the agent; unknown_agent if absent.
   caf::error erase(const std::string& instance);
 
@@ -85,7 +88,6 @@ private:
     std::string last_pick;            // round-robin cursor (instance id)
   };
 
-  caf::error validate(const agent_record& r) const;
 
   size_t max_per_domain_;
   std::unordered_map<std::string, std::unique_ptr<entry>> by_instance_;

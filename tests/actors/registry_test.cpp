@@ -240,3 +240,15 @@ TEST_CASE("a record naming the same capability twice is refused") {
   registry_fixture f;
   CHECK(f.add("twice", "1.0.0", {{"x", "", {}}, {"x", "2.0.0", {}}}) == registry_errc::invalid_name);
 }
+
+TEST_CASE("a refused re-registration under an existing name keeps the registered agent") {
+  registry_fixture f;
+  REQUIRE_FALSE(f.add("x", "1.0.0", {{"work", "", {}}}));
+  agent_record bad;
+  bad.id = {"tests", "x", "x-uuid-2", "not-semver"};
+  CHECK(f.ts.request_void(f.reg, register_atom::value, bad) == registry_errc::invalid_version);
+  auto r = f.ts.request<agent_record>(f.reg, resolve_atom::value, std::string{"tests"},
+                                      std::string{"x"});
+  REQUIRE(r);
+  CHECK(r->id.instance == "x-uuid");
+}
