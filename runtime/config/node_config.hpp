@@ -110,6 +110,46 @@ struct registry_config {
   uint32_t down_after = 5;
 };
 
+/// `[nats]`: how the node reaches NATS. No URLs = no NATS: a single node, bridge off.
+struct nats_config {
+  /// Server URLs, "nats://host:port" or "tls://host:port"; empty = NATS off.
+  std::vector<std::string> urls;
+  /// Authentication: user + password, or token, or a credentials file (at most one).
+  std::string user, password, token, credentials;
+  /// TLS: a CA bundle to trust; a client certificate and its key (both or neither).
+  std::string tls_ca, tls_cert, tls_key;
+  /// Client PING period; ping_interval * (max_pings_out + 1) <= 15 s detects a dead link.
+  std::chrono::milliseconds ping_interval{5000};
+  /// Unanswered PINGs tolerated, 1..10.
+  uint32_t max_pings_out = 2;
+  /// Pause between reconnect attempts.
+  std::chrono::milliseconds reconnect_wait{250};
+  /// Publishes buffered while reconnecting, in bytes.
+  int64_t reconnect_buffer_bytes = 8 << 20;
+  /// Timeout of connecting to one server.
+  std::chrono::milliseconds connect_timeout{2000};
+  /// Largest payload the bridge accepts or sends, 1..8388608 bytes.
+  size_t max_payload = 512 * 1024;
+  /// "file:line:column" of the [nats] table, for errors found later (empty when absent).
+  std::string where;
+};
+
+/// `[cluster]`: membership and registry replication over NATS (used only with [nats] urls).
+struct cluster_config {
+  /// How often the node publishes its heartbeat.
+  std::chrono::milliseconds heartbeat_interval{1000};
+  /// A node not heard from this long is down; > heartbeat_interval, <= 60 s.
+  std::chrono::milliseconds down_after{3000};
+  /// JetStream KV bucket holding the cluster's registry.
+  std::string kv_bucket = "smith_registry";
+  /// Replicas of the bucket, 1..5.
+  uint32_t kv_replicas = 1;
+  /// How often the node re-puts its records (the bucket's max age is derived from it).
+  std::chrono::milliseconds kv_refresh{10000};
+  /// How often digests are compared and missing state is fetched.
+  std::chrono::milliseconds anti_entropy_interval{5000};
+};
+
 struct node_config {
   /// Node name; a subject token.
   std::string name = "node-1";
@@ -124,6 +164,10 @@ struct node_config {
                             supervision::auto_shutdown::never}};
   /// `[[domain]]` entries, in start order.
   registry_config registry;
+  /// `[nats]`.
+  nats_config nats;
+  /// `[cluster]`.
+  cluster_config cluster;
   std::vector<domain_config> domains;
   /// Where the config came from: the file path, or the source name given to load_config_text.
   std::string source;

@@ -1,4 +1,5 @@
-// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry].
+// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry]
+// ([nats] and [cluster] are in nats_reader.cpp).
 #include "runtime/config/internal/section_readers.hpp"
 
 namespace smith::config::internal {
@@ -73,7 +74,7 @@ void read_registry(toml_reader& r, const toml::table& doc, registry_config& out)
 } // namespace
 
 node_config read_document(toml_reader& r, const toml::table& doc) {
-  r.check_keys(doc, {"node", "scheduler", "log", "root", "registry", "domain"},
+  r.check_keys(doc, {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "domain"},
                "at the top level");
   node_config result;
   read_node(r, doc, result);
@@ -81,6 +82,8 @@ node_config read_document(toml_reader& r, const toml::table& doc) {
   read_log(r, doc, result.log);
   read_root(r, doc, result.root);
   read_registry(r, doc, result.registry);
+  read_nats(r, doc, result.nats);
+  read_cluster(r, doc, result.cluster);
   result.domains = read_domains(r, doc);
   return result;
 }

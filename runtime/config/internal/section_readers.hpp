@@ -15,6 +15,12 @@ namespace smith::config::internal {
 /// Reads the whole document; errors are recorded in `r` and the result is then meaningless.
 node_config read_document(toml_reader& r, const toml::table& doc);
 
+/// Reads `[nats]` (server URLs, authentication, TLS, timing) into `out`.
+void read_nats(toml_reader& r, const toml::table& doc, nats_config& out);
+
+/// Reads `[cluster]` (membership and registry replication) into `out`.
+void read_cluster(toml_reader& r, const toml::table& doc, cluster_config& out);
+
 /// Reads every `[[domain]]`, checking that domain names are unique.
 std::vector<domain_config> read_domains(toml_reader& r, const toml::table& doc);
 

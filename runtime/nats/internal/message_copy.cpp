@@ -1,0 +1,64 @@
+// Conversions between natsMsg and plain values.
+#include "runtime/nats/internal/message_copy.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include "runtime/nats/nats_errc.hpp"
+
+namespace smith::nats::internal {
+
+namespace {
+
+void copy_headers(natsMsg* msg, header_list& out) {
+  const char** keys = nullptr;
+  int count = 0;
+  if (natsMsgHeader_Keys(msg, &keys, &count) != NATS_OK)
+    return;
+  for (int i = 0; i < count; ++i) {
+    const char** values = nullptr;
+    int n = 0;
+    if (natsMsgHeader_Values(msg, keys[i], &values, &n) == NATS_OK) {
+      for (int j = 0; j < n; ++j)
+        out.emplace_back(keys[i], values[j]);
+      free(static_cast<void*>(values));
+    }
+  }
+  free(static_cast<void*>(keys));
+}
+
+} // namespace
+
+inbound_msg copy_message(natsMsg* msg) {
+  inbound_msg result;
+  if (auto* subject = natsMsg_GetSubject(msg))
+    result.subject = subject;
+  if (auto* reply = natsMsg_GetReply(msg))
+    result.reply = reply;
+  if (auto* data = natsMsg_GetData(msg))
+    result.data.assign(data, static_cast<size_t>(natsMsg_GetDataLength(msg)));
+  result.no_responders = natsMsg_IsNoResponders(msg);
+  copy_headers(msg, result.headers);
+  return result;
+}
+
+caf::expected<natsMsg*> make_message(std::string_view subject, std::string_view reply,
+                                     const header_list& headers, std::string_view data) {
+  std::string subj{subject};
+  std::string rep{reply};
+  natsMsg* msg = nullptr;
+  auto s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
+                          static_cast<int>(data.size()));
+  if (s != NATS_OK)
+    return make_nats_error(s, "cannot build a message for subject '" + subj + "'");
+  for (auto& [key, value] : headers) {
+    s = natsMsgHeader_Add(msg, key.c_str(), value.c_str());
+    if (s != NATS_OK) {
+      natsMsg_Destroy(msg);
+      return make_nats_error(s, "cannot add header '" + key + "' to a message for '" + subj + "'");
+    }
+  }
+  return msg;
+}
+
+} // namespace smith::nats::internal

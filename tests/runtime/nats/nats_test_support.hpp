@@ -1,0 +1,93 @@
+// Helpers of the NATS adapter tests: a connection to a fixture server and bounded waits.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "runtime/nats/connection.hpp"
+#include "runtime/nats/nats_errc.hpp"
+#include "tests/support/nats_server.hpp"
+
+namespace smith::nats::test {
+
+using namespace std::chrono_literals;
+
+/// Polls `pred` until it holds or `timeout` passes; returns its last value.
+inline bool wait_until(const std::function<bool()>& pred,
+                       std::chrono::milliseconds timeout = std::chrono::milliseconds{3000}) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return pred();
+    std::this_thread::sleep_for(std::chrono::milliseconds{2});
+  }
+  return true;
+}
+
+/// A server without JetStream.
+inline smith::test::nats_server_options core_only() {
+  smith::test::nats_server_options opts;
+  opts.jetstream = false;
+  return opts;
+}
+
+/// Options for a fast-reacting client of `server`.
+inline nats_options options_for(const smith::test::nats_server& server, std::string name = "test") {
+  nats_options opts;
+  opts.urls = {server.url()};
+  opts.name = std::move(name);
+  opts.reconnect_wait = std::chrono::milliseconds{50};
+  opts.connect_timeout = std::chrono::milliseconds{1000};
+  return opts;
+}
+
+/// Connects to `server`, failing the test on error.
+inline std::shared_ptr<connection> connect_to(const smith::test::nats_server& server,
+                                              std::string name = "test") {
+  auto conn = connection::connect(options_for(server, std::move(name)));
+  REQUIRE_MESSAGE(conn, "connect failed: ", caf::to_string(conn.error()));
+  return std::move(*conn);
+}
+
+/// The nats_errc of `err` (none when `err` is empty or of another category).
+inline nats_errc errc_of(const caf::error& err) {
+  if (!err || err.category() != caf::atom("smith_nats"))
+    return nats_errc::none;
+  return static_cast<nats_errc>(err.code());
+}
+
+/// The text of a nats error (its single string context).
+inline std::string text_of(const caf::error& err) {
+  if (err.context().match_elements<std::string>())
+    return err.context().get_as<std::string>(0);
+  return {};
+}
+
+/// Collects values from callback threads.
+template <class T>
+struct collector {
+  std::mutex mtx;
+  std::vector<T> items;
+
+  void add(T x) {
+    std::lock_guard guard{mtx};
+    items.push_back(std::move(x));
+  }
+  size_t size() {
+    std::lock_guard guard{mtx};
+    return items.size();
+  }
+  std::vector<T> snapshot() {
+    std::lock_guard guard{mtx};
+    return items;
+  }
+};
+
+} // namespace smith::nats::test
