@@ -138,6 +138,13 @@ int64_t subscription::dropped() const {
   return msgs;
 }
 
+caf::error subscription::set_pending_limits(int msgs, int bytes) {
+  if (!sub_)
+    return make_nats_error(nats_errc::invalid_argument, "pending limits of an empty subscription");
+  return make_nats_error(natsSubscription_SetPendingLimits(sub_, msgs, bytes),
+                         "set pending limits of '" + state_->subject + "'");
+}
+
 void subscription::reset() {
   if (!sub_)
     return;

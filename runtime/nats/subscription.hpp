@@ -41,6 +41,11 @@ public:
   /// Messages dropped because the pending limits were exceeded (slow consumer).
   int64_t dropped() const;
 
+  /// Lowers (or raises) the bound of messages/bytes waiting for the callback (default
+  /// 1,000,000 / 1 GiB). Beyond it messages are dropped, counted in dropped() and reported
+  /// as conn_event::error (slow consumer). Errors: invalid_argument.
+  caf::error set_pending_limits(int msgs, int bytes);
+
   /// Unsubscribes now (idempotent); the destructor does it too.
   void reset();
 

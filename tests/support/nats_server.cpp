@@ -120,8 +120,11 @@ bool nats_server::try_start() {
     argv.insert(argv.end(), {"--cluster_name", opts_.cluster_name, "--cluster",
                              loopback_url("nats", opts_.cluster_port)});
     std::string routes;
-    for (int p : opts_.route_ports)
-      routes += (routes.empty() ? "" : ",") + loopback_url("nats", p);
+    for (int p : opts_.route_ports) {
+      if (!routes.empty())
+        routes += ',';
+      routes += loopback_url("nats", p);
+    }
     if (!routes.empty())
       argv.insert(argv.end(), {"--routes", routes});
   }

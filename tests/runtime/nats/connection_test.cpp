@@ -204,3 +204,43 @@ TEST_CASE("a destroyed subscription delivers nothing more, even destroyed in its
   REQUIRE_FALSE(conn->flush(2s));
   CHECK(calls == seen);
 }
+
+TEST_CASE("a slow consumer drops beyond its pending limit and is reported as an error event") {
+  smith::test::nats_server server;
+  collector<std::string> errors;
+  std::mutex gate;
+  std::atomic<int> calls{0};
+  auto conn = connect_to(server);
+  conn->on_event([&](conn_event ev, const std::string& detail) {
+    if (ev == conn_event::error)
+      errors.add(detail);
+  });
+  std::unique_lock hold{gate}; // the callback blocks until the test lets go
+  auto sub = conn->subscribe("t.slow", "", [&](inbound_msg&&) {
+    std::lock_guard wait_for_test{gate};
+    ++calls;
+  });
+  REQUIRE(sub);
+  REQUIRE_FALSE(sub->set_pending_limits(10, 1 << 20));
+  REQUIRE_FALSE(conn->flush(2s));
+  for (int i = 0; i < 100; ++i)
+    REQUIRE_FALSE(conn->publish("t.slow", "", {}, "x"));
+  REQUIRE_FALSE(conn->flush(2s));
+  REQUIRE(wait_until([&] { return errors.size() >= 1; }));
+  CHECK(errors.snapshot().front().find("t.slow") != std::string::npos);
+  CHECK(sub->dropped() > 0);
+  hold.unlock();
+  REQUIRE(wait_until([&] { return calls + sub->dropped() == 100; }));
+}
+
+TEST_CASE("a subscription that outlives close() is torn down without waiting") {
+  smith::test::nats_server server;
+  auto conn = connect_to(server);
+  auto sub = conn->subscribe("t.late", "", [](inbound_msg&&) {});
+  REQUIRE(sub);
+  conn->close();
+  auto start = std::chrono::steady_clock::now();
+  sub->reset();
+  CHECK(std::chrono::steady_clock::now() - start < 1s);
+  CHECK_FALSE(sub->valid());
+}
