@@ -1,5 +1,13 @@
 // Translation of nats.c statuses into nats_errc errors.
+#include <vector>
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <caf/deep_to_string.hpp>
+#include <caf/make_message.hpp>
 #include <doctest/doctest.h>
+
+#include "runtime/nats/inbound_msg.hpp"
 
 #include "runtime/nats/nats_errc.hpp"
 #include "runtime/nats/options_from_config.hpp"
@@ -41,4 +49,22 @@ TEST_CASE("the [nats] config becomes connection options") {
   CHECK(opts.max_pings_out == 3);
   CHECK(opts.max_reconnect == -1);
   CHECK(opts.ping_interval == cfg.ping_interval);
+}
+
+TEST_CASE("an inbound_msg survives CAF serialization and fits in a caf::message") {
+  inbound_msg m{"a.b", "_INBOX.x.1", {{"K", "v1"}, {"K", "v2"}}, std::string{"d\0t", 3}, true};
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  REQUIRE_FALSE(sink(m));
+  inbound_msg copy;
+  caf::binary_deserializer source{nullptr, buf};
+  REQUIRE_FALSE(source(copy));
+  CHECK(copy.subject == m.subject);
+  CHECK(copy.reply == m.reply);
+  CHECK(copy.headers == m.headers);
+  CHECK(copy.data == m.data);
+  CHECK(copy.no_responders);
+  auto msg = caf::make_message(m);
+  CHECK(msg.match_elements<inbound_msg>());
+  CHECK(caf::deep_to_string(m).find("a.b") != std::string::npos);
 }
