@@ -65,6 +65,17 @@ caf::behavior registry_impl(self_pointer self, registry_options opts) {
     [=](state_atom, const std::string& id, agent::lifecycle_state st) {
       self->state.set_state(id, st);
     },
+    [=](apply_remote_atom, agent_record& r) {
+      return ok_or(self->state.apply_remote(std::move(r)));
+    },
+    [=](remove_remote_atom, const std::string& id) {
+      return ok_or(self->state.remove_remote(id));
+    },
+    [=](drop_node_atom, const std::string& node) { return to_result(self->state.drop_node(node)); },
+    [=](replace_node_atom, const std::string& node, std::vector<agent_record>& records) {
+      return to_result(self->state.replace_node(node, std::move(records)));
+    },
+    [=](digest_atom, const std::string& node) { return self->state.digest(node); },
     [=](health_tick_atom) {
       self->state.check_health();
       if (self->state.options().heartbeat_interval.count() > 0)

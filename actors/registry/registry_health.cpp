@@ -15,22 +15,28 @@ caf::error registry_state::heartbeat(const std::string& instance, load_info load
     ++stray_; // e.g. a restarted registry: the agent re-registers on this error
     return caf::make_error(registry_errc::unknown_agent, "no agent with instance " + instance);
   }
+  if (!is_local(*rec)) {
+    ++stray_; // a remote agent's health comes from its own node
+    return caf::make_error(caf::sec::invalid_argument,
+                           "instance " + instance + " is an agent of node '" + rec->node
+                             + "'; it beats there, not here");
+  }
   rec->load = load;
   rec->last_beat_ns = now_ns();
   rec->heartbeats = true;
-  if (auto previous = index_->set_health(instance, health::healthy);
+  if (auto previous = change_health(instance, health::healthy);
       previous && *previous != health::healthy)
     emit(watch_kind::health_changed, *index_->find(instance), *previous);
   return {};
 }
 
 void registry_state::set_state(const std::string& instance, agent::lifecycle_state st) {
-  auto previous = index_->set_state(instance, st);
-  if (!previous) {
-    ++stray_;
+  auto* rec = index_->find(instance);
+  if (rec == nullptr || !is_local(*rec)) {
+    ++stray_; // gone, or remote: a remote agent's state comes from its node
     return;
   }
-  auto* rec = index_->find(instance);
+  auto previous = change_state(instance, st);
   emit(watch_kind::updated, *rec, rec->health_, *previous);
 }
 
@@ -49,20 +55,25 @@ void registry_state::check_health() {
   auto interval = std::chrono::nanoseconds{opts_.heartbeat_interval}.count();
   if (interval <= 0)
     return;
-  // Collected first: changing health while for_each walks the index is not allowed.
+  auto* local = nodes_.instances(opts_.node);
+  if (local == nullptr)
+    return;
+  // Only local agents: remote health comes from their node. Collected first:
+  // changing health while walking the node table is not allowed.
   std::vector<std::pair<std::string, health>> changed;
-  index_->for_each({}, [&](const agent_record& r) {
+  for (auto& kvp : *local) {
+    auto& r = *index_->find(kvp.first);
     if (!r.heartbeats)
-      return;
+      continue;
     auto missed = (now - r.last_beat_ns) / interval;
     auto want = missed >= opts_.down_after       ? health::down
                 : missed >= opts_.degraded_after ? health::degraded
                                                  : health::healthy;
     if (want != r.health_)
       changed.emplace_back(r.id.instance, want);
-  });
+  }
   for (auto& [instance, want] : changed) {
-    auto previous = index_->set_health(instance, want);
+    auto previous = change_health(instance, want);
     emit(watch_kind::health_changed, *index_->find(instance), *previous);
   }
 }

@@ -15,13 +15,19 @@ registry_state::registry_state(caf::stateful_actor<registry_state>* self) : self
 
 void registry_state::init(registry_options opts) {
   opts_ = std::move(opts);
-  index_ = std::make_unique<capability_index>(opts_.max_agents_per_domain);
+  // The domain limit applies to local agents only, so this state enforces it.
+  index_ = std::make_unique<capability_index>(0);
+  validator_ = std::make_unique<capability_index>(0);
   instance_id_ = agent::new_uuid();
 }
 
 caf::error registry_state::add(agent_record r) {
   if (r.node.empty())
     r.node = opts_.node;
+  else if (!is_local(r))
+    return caf::make_error(caf::sec::invalid_argument,
+                           "agent " + to_string(r.id) + " names node '" + r.node
+                             + "'; this registry registers agents of node '" + opts_.node + "' only");
   r.registered_ns = r.last_beat_ns = now_ns();
   r.health_ = health::healthy;
   // Refuse bad input before touching the older instance it would replace.
@@ -29,16 +35,16 @@ caf::error registry_state::add(agent_record r) {
     return err;
   // A restarted agent keeps its name with a new instance: swap in one step so
   // that discovery never sees neither or both.
-  const agent_record* old = index_->find_by_name(r.id.domain, r.id.name);
-  std::string old_instance = old != nullptr && old->id.instance != r.id.instance
-                               ? old->id.instance
-                               : std::string{};
-  if (!old_instance.empty())
-    if (auto err = remove(old_instance))
+  const std::string* old = nodes_.holder(r.id.domain, r.id.name, opts_.node);
+  if (old == nullptr || *old == r.id.instance) {
+    if (auto err = check_local_limit(r.id.domain))
       return err;
+  } else {
+    drop(std::string{*old}); // copied: drop() changes the table holding *old
+  }
   auto handle = r.handle;
   auto instance = r.id.instance;
-  if (auto err = index_->insert(std::move(r)))
+  if (auto err = insert_record(std::move(r)))
     return err;
   if (handle) {
     instance_of_[handle.address()] = instance;
@@ -52,20 +58,78 @@ caf::error registry_state::remove(const std::string& instance) {
   auto* rec = index_->find(instance);
   if (rec == nullptr)
     return caf::make_error(registry_errc::unknown_agent, "no agent with instance " + instance);
-  auto copy = *rec;
+  if (!is_local(*rec))
+    return caf::make_error(caf::sec::invalid_argument,
+                           "instance " + instance + " is an agent of node '" + rec->node
+                             + "' (only the replicator removes remote records)");
+  drop(instance);
+  return {};
+}
+
+caf::error registry_state::check_local_limit(const std::string& domain) const {
+  if (opts_.max_agents_per_domain == 0)
+    return {};
+  auto i = local_per_domain_.find(domain);
+  size_t count = i != local_per_domain_.end() ? i->second : 0;
+  if (count < opts_.max_agents_per_domain)
+    return {};
+  return caf::make_error(registry_errc::limit_exceeded,
+                         "domain '" + domain + "' already has " + std::to_string(count)
+                           + " agents (limit " + std::to_string(opts_.max_agents_per_domain) + ")");
+}
+
+caf::error registry_state::insert_record(agent_record r) {
+  auto instance = r.id.instance;
+  if (auto err = index_->insert(std::move(r)))
+    return err;
+  auto& rec = *index_->find(instance);
+  nodes_.insert(rec);
+  if (is_local(rec))
+    ++local_per_domain_[rec.id.domain];
+  return {};
+}
+
+agent_record registry_state::erase_record(const std::string& instance) {
+  auto copy = *index_->find(instance);
   if (copy.handle) {
     instance_of_.erase(copy.handle.address());
     self_->demonitor(copy.handle);
   }
   index_->erase(instance);
+  nodes_.erase(copy);
+  if (is_local(copy)) {
+    auto i = local_per_domain_.find(copy.id.domain);
+    if (i != local_per_domain_.end() && --i->second == 0)
+      local_per_domain_.erase(i);
+  }
+  return copy;
+}
+
+void registry_state::drop(const std::string& instance) {
+  auto copy = erase_record(instance);
   emit(watch_kind::deregistered, copy, copy.health_);
-  return {};
+}
+
+std::optional<health> registry_state::change_health(const std::string& instance, health h) {
+  auto previous = index_->set_health(instance, h);
+  if (previous && *previous != h)
+    nodes_.update(*index_->find(instance));
+  return previous;
+}
+
+std::optional<agent::lifecycle_state> registry_state::change_state(const std::string& instance,
+                                                                   agent::lifecycle_state st) {
+  auto previous = index_->set_state(instance, st);
+  if (previous && *previous != st)
+    nodes_.update(*index_->find(instance));
+  return previous;
 }
 
 caf::expected<agent_record> registry_state::resolve(const std::string& domain,
                                                     const std::string& name) {
-  if (auto* rec = index_->find_by_name(domain, name))
-    return *rec;
+  if (auto* instance = nodes_.resolve(domain, name, opts_.node))
+    if (auto* rec = index_->find(*instance))
+      return *rec;
   return caf::make_error(registry_errc::unknown_agent, "no agent " + domain + "/" + name);
 }
 
