@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "runtime/agent/agent_type.hpp"
+#include "smith/examples/v1/examples.pb.h"
 
 namespace smith::examples {
 
@@ -15,9 +16,19 @@ struct counter_state {
 
 using counter_self = agent::agent_actor<counter_iface, counter_state>;
 
+caf::result<int64_t> add(counter_self* self, int64_t n) {
+  int64_t sum = 0;
+  // Signed overflow is undefined behaviour: refuse it instead.
+  if (__builtin_add_overflow(self->state.value, n, &sum))
+    return caf::make_error(caf::sec::invalid_argument,
+                           self->config().id.name + ": adding " + std::to_string(n) + " to "
+                             + std::to_string(self->state.value) + " overflows int64");
+  return self->state.value = sum;
+}
+
 counter_iface::behavior_type counter_impl(counter_self* self) {
   return {
-    [=](add_atom, int64_t n) { return self->state.value += n; },
+    [=](add_atom, int64_t n) { return add(self, n); },
     [=](get_atom) { return self->state.value; },
     [=](reset_atom) { return std::exchange(self->state.value, 0); },
     [=](crash_atom) -> int64_t {
@@ -26,12 +37,32 @@ counter_iface::behavior_type counter_impl(counter_self* self) {
   };
 }
 
+v1::CounterValue counter_value(int64_t value) {
+  v1::CounterValue out;
+  out.set_value(value);
+  return out;
+}
+
 } // namespace
+
+agent::endpoint_table counter_endpoints() {
+  using agent::make_endpoint;
+  auto reply = [](int64_t value) { return counter_value(value); };
+  return {{
+    make_endpoint<v1::AddRequest, v1::CounterValue>(
+      "add", [](const v1::AddRequest& r) { return std::make_tuple(add_atom::value, r.n()); },
+      reply),
+    make_endpoint<v1::GetRequest, v1::CounterValue>(
+      "get", [](const v1::GetRequest&) { return std::make_tuple(get_atom::value); }, reply),
+    make_endpoint<v1::ResetRequest, v1::CounterValue>(
+      "reset", [](const v1::ResetRequest&) { return std::make_tuple(reset_atom::value); }, reply),
+  }};
+}
 
 agent::agent_type counter_type() {
   return agent::make_agent_type<counter_iface, counter_state>(
     "counter", examples_version, {{"count", "1.0.0", {}}, {"crash-test", "1.0.0", {}}},
-    counter_impl);
+    counter_impl, {}, std::make_shared<const agent::endpoint_table>(counter_endpoints()));
 }
 
 domain::domain_descriptor examples_domain() {

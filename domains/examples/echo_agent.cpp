@@ -2,6 +2,7 @@
 #include "domains/examples/examples_domain.hpp"
 
 #include "runtime/agent/agent_type.hpp"
+#include "smith/examples/v1/examples.pb.h"
 
 namespace smith::examples {
 
@@ -23,9 +24,20 @@ echo_iface::behavior_type echo_impl(echo_self* self) {
 
 } // namespace
 
+agent::endpoint_table echo_endpoints() {
+  auto to_msg = [](const v1::EchoRequest& r) { return std::make_tuple(echo_atom::value, r.text()); };
+  auto from_reply = [](const std::string& text) {
+    v1::EchoReply out;
+    out.set_text(text);
+    return out;
+  };
+  return {{agent::make_endpoint<v1::EchoRequest, v1::EchoReply>("echo", to_msg, from_reply)}};
+}
+
 agent::agent_type echo_type() {
-  return agent::make_agent_type<echo_iface, echo_state>("echo", examples_version,
-                                                        {{"echo", "1.0.0", {}}}, echo_impl);
+  return agent::make_agent_type<echo_iface, echo_state>(
+    "echo", examples_version, {{"echo", "1.0.0", {}}}, echo_impl, {},
+    std::make_shared<const agent::endpoint_table>(echo_endpoints()));
 }
 
 } // namespace smith::examples

@@ -7,6 +7,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "runtime/agent/agent.hpp"
+#include "runtime/agent/endpoint.hpp"
 #include "runtime/domain/domain_catalog.hpp"
 
 namespace smith::examples {
@@ -22,8 +23,8 @@ using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using echo_iface = caf::typed_actor<caf::replies_to<echo_atom, std::string>::with<std::string>>;
 using echo_actor = agent::agent_handle<echo_iface>;
 
-/// Counter: add(n) -> new value; get -> value; reset -> previous value;
-/// crash -> throws (an induced failure that the supervisor restarts; the
+/// Counter: add(n) -> new value (caf::sec::invalid_argument, counter unchanged, if it would
+/// overflow int64); get -> value; reset -> previous value; crash -> throws (an induced failure that the supervisor restarts; the
 /// restarted counter starts from 0 until persistence arrives).
 using counter_iface = caf::typed_actor<caf::replies_to<add_atom, int64_t>::with<int64_t>,
                                        caf::replies_to<get_atom>::with<int64_t>,
@@ -34,11 +35,19 @@ using counter_actor = agent::agent_handle<counter_iface>;
 /// Version of the examples domain and its agent types.
 inline constexpr const char* examples_version = "1.0.0";
 
-/// The echo agent type ("echo", capability "echo").
+/// The echo agent type ("echo", capability "echo", endpoints echo_endpoints()).
 agent::agent_type echo_type();
 
-/// The counter agent type ("counter", capabilities "count" and "crash-test").
+/// The counter agent type ("counter", capabilities "count" and "crash-test", endpoints
+/// counter_endpoints()).
 agent::agent_type counter_type();
+
+/// Echo's wire actions: "echo" (smith.examples.v1.EchoRequest -> EchoReply).
+agent::endpoint_table echo_endpoints();
+
+/// Counter's wire actions, each replying smith.examples.v1.CounterValue: "add" (AddRequest),
+/// "get" (GetRequest), "reset" (ResetRequest). "crash" is in-process only.
+agent::endpoint_table counter_endpoints();
 
 /// The whole domain, ready for domain_catalog::add.
 domain::domain_descriptor examples_domain();

@@ -36,6 +36,9 @@ struct agent_config {
   std::chrono::milliseconds heartbeat_interval{0};
   /// Node name for the registry record (empty = the registry's node).
   std::string node;
+  /// Name of the agent type within its domain (agent_type::name, e.g. "echo"); it names the
+  /// endpoint table the bridge uses for this agent. Empty when spawned without a type.
+  std::string type;
 };
 
 } // namespace smith::agent

@@ -22,6 +22,7 @@ registry::agent_record agent_core::record(caf::scheduled_actor* self) const {
   r.state = lifecycle_state::active; // what it is once registration completes
   r.node = cfg_.node;
   r.heartbeats = cfg_.heartbeat_interval.count() > 0;
+  r.agent_type = cfg_.type;
   r.load = load();
   return r;
 }

@@ -15,6 +15,8 @@
 
 namespace smith::agent {
 
+struct endpoint_table;
+
 /// An agent implementation that the runtime can instantiate by name.
 struct agent_type {
   /// Type name within its domain, e.g. "counter".
@@ -24,17 +26,23 @@ struct agent_type {
   std::vector<capability> capabilities;
   /// Spawns one instance; never throws (exceptions inside count as failed starts).
   std::function<caf::actor(caf::actor_system&, agent_config)> spawn;
+  /// The type's wire actions (runtime/agent/endpoint.hpp); null or empty = reachable
+  /// in-process only. Shared and immutable.
+  std::shared_ptr<const endpoint_table> endpoints;
 };
 
-/// Builds an agent_type from a typed behavior function.
+/// Builds an agent_type from a typed behavior function, with optional wire endpoints
+/// (validate() them first; the domain catalog does not).
 template <class Iface, class State>
 agent_type make_agent_type(std::string name, std::string version, std::vector<capability> caps,
                            typename agent_actor<Iface, State>::behavior_fn fn,
-                           typename agent_actor<Iface, State>::hooks_type hooks = {}) {
+                           typename agent_actor<Iface, State>::hooks_type hooks = {},
+                           std::shared_ptr<const endpoint_table> endpoints = nullptr) {
   auto spawn = [fn, hooks](caf::actor_system& sys, agent_config cfg) {
     return caf::actor_cast<caf::actor>(spawn_agent<Iface, State>(sys, std::move(cfg), fn, hooks));
   };
-  return {std::move(name), std::move(version), std::move(caps), std::move(spawn)};
+  return {std::move(name), std::move(version), std::move(caps), std::move(spawn),
+          std::move(endpoints)};
 }
 
 /// Supervision settings of agent instances (from the node config's pools).

@@ -50,6 +50,9 @@ struct agent_record {
   int64_t last_beat_ns = 0;
   /// Whether the agent promised heartbeats (only then can it become degraded/down).
   bool heartbeats = false;
+  /// Name of the agent's type within its domain (e.g. "echo"): which endpoints it has.
+  /// Empty when unknown (an agent spawned without a type).
+  std::string agent_type;
 };
 
 /// discover(): who can do `capability` within `version_range`?
@@ -128,7 +131,7 @@ typename Inspector::result_type inspect(Inspector& f, load_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agent_record& x) {
   return f(caf::meta::type_name("smith.agent_record"), x.id, x.handle, x.capabilities, x.state,
-           x.health_, x.load, x.node, x.registered_ns, x.last_beat_ns, x.heartbeats);
+           x.health_, x.load, x.node, x.registered_ns, x.last_beat_ns, x.heartbeats, x.agent_type);
 }
 
 template <class Inspector>

@@ -195,6 +195,7 @@ v1::AgentRecord to_proto(const agent_record& x, int64_t wall_offset) {
     set_time(out.mutable_last_heartbeat(), x.last_beat_ns, wall_offset);
   out.set_node(x.node);
   out.set_heartbeats(x.heartbeats);
+  out.set_agent_type(x.agent_type);
   return out;
 }
 
@@ -225,6 +226,10 @@ caf::expected<agent_record> from_proto(const v1::AgentRecord& x, int64_t wall_of
   out.load = from_proto(x.load());
   out.node = x.node();
   out.heartbeats = x.heartbeats();
+  if (!x.agent_type().empty())
+    if (auto err = check_token("AgentRecord.agent_type", x.agent_type()))
+      return err;
+  out.agent_type = x.agent_type();
   if (auto err = decode_times(x, wall_offset, out))
     return err;
   return out;

@@ -74,7 +74,8 @@ load_info from_proto(const v1::Load& x);
 /// Timestamps. Precondition: x.state and x.health_ are real values (not any_*).
 v1::AgentRecord to_proto(const agent_record& x, int64_t wall_offset);
 /// Errors: id missing or invalid, capability invalid, state UNSPECIFIED or unknown, health
-/// unknown, Timestamps out of range. HEALTH_UNSPECIFIED decodes as healthy (a registrant need
+/// unknown, Timestamps out of range, a non-empty agent_type that is not a subject token
+/// (invalid_name). HEALTH_UNSPECIFIED decodes as healthy (a registrant need
 /// not set it; the registry overwrites it). Duplicate capability names are left to the
 /// registry (invalid_name on register).
 caf::expected<agent_record> from_proto(const v1::AgentRecord& x, int64_t wall_offset);

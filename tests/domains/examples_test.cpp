@@ -64,3 +64,27 @@ TEST_CASE("the examples domain registers once; a second registration names both 
   CHECK(text.find("version 1.0.0") != std::string::npos);
   CHECK(text.find("version 2.0.0") != std::string::npos);
 }
+
+TEST_CASE("a counter addition that would overflow int64 is refused and leaves the value") {
+  test::test_system ts;
+  auto c = spawn<counter_actor>(ts, counter_type(), "counter-1");
+  CHECK(ts.ask<int64_t>(c, add_atom::value, INT64_MAX) == INT64_MAX);
+  auto res = ts.request<int64_t>(c, add_atom::value, int64_t{1});
+  REQUIRE_FALSE(res);
+  CHECK(res.error() == caf::sec::invalid_argument);
+  CHECK(ts.render(res.error()).find("overflows int64") != std::string::npos);
+  CHECK(ts.ask<int64_t>(c, add_atom::value, INT64_MIN) == -1);
+  caf::anon_send_exit(c, caf::exit_reason::kill);
+}
+
+TEST_CASE("both example types carry valid endpoint tables naming their wire actions") {
+  for (auto& type : examples_domain().agents) {
+    REQUIRE(type.endpoints);
+    CHECK_FALSE(agent::validate(*type.endpoints));
+  }
+  CHECK(echo_type().endpoints->find("echo") != nullptr);
+  auto counter = counter_type();
+  for (auto action : {"add", "get", "reset"})
+    CHECK_MESSAGE(counter.endpoints->find(action) != nullptr, action);
+  CHECK(counter.endpoints->endpoints.size() == 3);
+}

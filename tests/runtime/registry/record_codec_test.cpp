@@ -30,6 +30,7 @@ agent_record sample(caf::actor handle = {}) {
   r.registered_ns = t_registered;
   r.last_beat_ns = t_beat;
   r.heartbeats = true;
+  r.agent_type = "summarizer";
   return r;
 }
 
@@ -49,6 +50,7 @@ void check_same(const agent_record& x, const agent_record& y) {
   CHECK(x.registered_ns == y.registered_ns);
   CHECK(x.last_beat_ns == y.last_beat_ns);
   CHECK(x.heartbeats == y.heartbeats);
+  CHECK(x.agent_type == y.agent_type);
 }
 
 // The error's single context string ("" if it has none).
@@ -168,6 +170,18 @@ TEST_CASE("a record with an out-of-range enum or timestamp fails naming the fiel
   check_fails(from_proto(pb, offset), caf::sec::invalid_argument, "AgentRecord.registered_at");
   pb.clear_id();
   check_fails(from_proto(pb, offset), caf::sec::invalid_argument, "AgentRecord.id is missing");
+}
+
+TEST_CASE("an agent type name is optional, and when set must be a subject token") {
+  auto rec = sample();
+  rec.agent_type.clear();
+  auto back = from_proto(to_proto(rec, offset), offset);
+  REQUIRE(back);
+  CHECK(back->agent_type.empty());
+  auto pb = to_proto(sample(), offset);
+  pb.set_agent_type("sum.marizer");
+  check_fails(from_proto(pb, offset), registry_errc::invalid_name,
+              "AgentRecord.agent_type 'sum.marizer'");
 }
 
 TEST_CASE("discover queries and results round trip") {
@@ -316,7 +330,8 @@ TEST_CASE("an encoded record renders as JSON a non-C++ client can read") {
                     R"("state":"LIFECYCLE_STATE_DRAINING")", R"("health":"HEALTH_DEGRADED")",
                     R"("load":{"mailboxDepth":"3","inFlight":"7"})",
                     R"("registeredAt":"2023-11-14T22:13:20.500Z")",
-                    R"("lastHeartbeat":"2023-11-14T22:13:24.250000001Z")", R"("heartbeats":true)"})
+                    R"("lastHeartbeat":"2023-11-14T22:13:24.250000001Z")", R"("heartbeats":true)",
+                    R"("agentType":"summarizer")"})
     CHECK_MESSAGE(json.find(want) != std::string::npos, want, " not in ", json);
   v1::AgentRecord parsed;
   REQUIRE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
