@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <climits>
 #include <random>
 
 #include "smith/bridge/v1/bridge.pb.h"
@@ -200,7 +201,8 @@ std::optional<caf::error> decode_error(const nats::header_list& headers, std::st
   if (code_hdr == nullptr && !typed)
     return std::nullopt;
   v1::ErrorReply reply;
-  if (typed && reply.ParseFromArray(body.data(), static_cast<int>(body.size()))
+  if (typed && body.size() <= static_cast<size_t>(INT_MAX)
+      && reply.ParseFromArray(body.data(), static_cast<int>(body.size()))
       && reply.code() != v1::ERROR_CODE_UNSPECIFIED)
     return from_status(static_cast<uint32_t>(reply.code()), reply.message());
   auto* text_hdr = nats::find_header(headers, header::service_error);
