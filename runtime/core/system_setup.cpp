@@ -3,7 +3,9 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "runtime/bridge/wire_code.hpp"
 #include "runtime/config/config_errc.hpp"
+#include "runtime/nats/nats_errc.hpp"
 #include "runtime/registry/registry_errc.hpp"
 #include "runtime/agent/agent_errc.hpp"
 #include "runtime/supervision/supervision_errc.hpp"
@@ -15,6 +17,8 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_error_category(caf::atom("smith_agt"), agent::render_agent_error);
   cfg.add_error_category(caf::atom("smith_cfg"), config::render_config_error);
   cfg.add_error_category(caf::atom("smith_reg"), registry::render_registry_error);
+  cfg.add_error_category(caf::atom("smith_nats"), nats::render_nats_error);
+  cfg.add_error_category(caf::atom("smith_wire"), bridge::render_wire_error);
 }
 
 } // namespace smith

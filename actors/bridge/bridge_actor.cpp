@@ -1,0 +1,98 @@
+// The bridge actor: lifecycle and message dispatch.
+#include "actors/bridge/bridge_actor.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/bridge/bridge_state.hpp"
+
+namespace smith::actors {
+
+const char* bridge_state::name = "smith.bridge";
+
+namespace {
+
+bridge::bridge_stats collect_stats(bridge_self* self) {
+  auto& st = self->state;
+  auto out = st.stats;
+  out.inbound += st.counters->inbound.load();
+  for (size_t i = 0; i < st.counters->rejected.size(); ++i)
+    if (auto n = st.counters->rejected[i].load())
+      out.rejected[bridge::status_of(static_cast<bridge::wire_code>(i))] += n;
+  out.pending_calls = st.pending.size();
+  out.local_agents = st.agents.size();
+  return out;
+}
+
+void stop_everything(bridge_self* self) {
+  auto& st = self->state;
+  // Unsubscribing first: no callback may post to us while we go.
+  st.subs.clear();
+  st.agents.clear();
+  for (auto& [corr, p] : st.pending)
+    p.rp.deliver(caf::make_error(bridge::wire_code::unavailable, "bridge stopped"));
+  st.pending.clear();
+}
+
+caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
+  self->state.opts = std::move(opts);
+  self->system().registry().put(bridge::bridge_name, caf::actor_cast<caf::strong_actor_ptr>(self));
+  self->attach_functor([self, &sys = self->system(), addr = self->address()](const caf::error&) {
+    stop_everything(self);
+    auto cur = sys.registry().get(bridge::bridge_name);
+    if (cur && cur->address() == addr)
+      sys.registry().erase(bridge::bridge_name); // a restarted bridge republishes itself
+  });
+  if (auto err = subscribe_routes(self)) {
+    spdlog::error("bridge: {}", self->system().render(err));
+    self->quit(std::move(err));
+    return {};
+  }
+  watch_registry(self);
+  return {
+    [=](bridge::call_atom, bridge::call_request& cr) {
+      auto rp = self->make_response_promise();
+      on_call(self, cr, rp);
+      return rp;
+    },
+    [=](bridge::cast_atom, bridge::call_request& cr) {
+      auto rp = self->make_response_promise();
+      on_cast(self, cr, rp);
+      return rp;
+    },
+    [=](bridge::gather_atom, bridge::call_request& cr, uint32_t expected) {
+      auto rp = self->make_response_promise();
+      on_gather(self, cr, expected, rp);
+      return rp;
+    },
+    [=](bridge::stats_atom) { return collect_stats(self); },
+    [=](bridge::endpoint_stats_atom) {
+      std::vector<bridge::endpoint_stat> out;
+      for (auto& [key, stat] : self->state.endpoint_stats)
+        out.push_back(stat);
+      return out;
+    },
+    [=](bridge::inbound_atom, bridge::inbound_request& req) { on_inbound(self, req); },
+    [=](bridge::reply_atom, nats::inbound_msg& m) { on_reply(self, m); },
+    [=](bridge::expire_atom, uint64_t corr) { on_expire(self, corr); },
+    [=](bridge::rewatch_atom) { watch_registry(self); },
+    [=](registry::watch_event& ev) { on_watch_event(self, ev); },
+  };
+}
+
+} // namespace
+
+bridge::bridge_actor spawn_bridge(caf::actor_system& sys, bridge_options opts) {
+  return caf::actor_cast<bridge::bridge_actor>(sys.spawn(bridge_impl, std::move(opts)));
+}
+
+supervision::child_spec bridge_child(bridge_options opts) {
+  supervision::child_spec spec;
+  spec.id = "bridge";
+  spec.start = [opts](const supervision::start_context& ctx) -> caf::expected<caf::actor> {
+    return caf::actor_cast<caf::actor>(spawn_bridge(ctx.system, opts));
+  };
+  return spec;
+}
+
+} // namespace smith::actors

@@ -1,0 +1,120 @@
+// The bridge follows the node's registry: every local agent gets its direct subscription.
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/bridge/bridge_state.hpp"
+#include "runtime/bridge/subject.hpp"
+
+namespace smith::actors {
+
+namespace {
+
+constexpr auto registry_timeout = std::chrono::seconds{5};
+constexpr auto rewatch_delay = std::chrono::milliseconds{200};
+
+void add_agent(bridge_self* self, const registry::agent_record& r) {
+  auto& st = self->state;
+  if (!r.handle || r.node != st.opts.node)
+    return;
+  local_agent a{r.id.domain, r.id.name, r.id.instance, r.handle, nullptr, {}};
+  if (st.opts.catalog)
+    if (auto* type = st.opts.catalog->find_agent(r.id.domain, r.agent_type))
+      a.endpoints = type->endpoints;
+  if (st.opts.link && a.endpoints) {
+    auto subject = bridge::agent_wildcard(r.id.domain, r.id.name);
+    auto sub = subject ? st.opts.link->rpc->subscribe(*subject, "", inbound_handler(self))
+                       : caf::expected<nats::subscription>{subject.error()};
+    if (!sub) {
+      spdlog::error("bridge: agent {}/{} is not reachable over NATS: {}", r.id.domain, r.id.name,
+                    self->system().render(sub.error()));
+    } else {
+      a.sub = std::move(*sub);
+    }
+  }
+  st.agents.upsert(std::move(a));
+}
+
+void reset_directory(bridge_self* self, const std::vector<registry::agent_record>& snapshot) {
+  self->state.agents.clear();
+  for (auto& r : snapshot)
+    add_agent(self, r);
+}
+
+} // namespace
+
+void watch_registry(bridge_self* self) {
+  auto reg = self->system().registry().get(registry::registry_name);
+  if (!reg) {
+    self->delayed_send(self, rewatch_delay, bridge::rewatch_atom::value);
+    return;
+  }
+  auto handle = caf::actor_cast<registry::registry_actor>(reg);
+  self->state.registry = caf::actor_cast<caf::actor>(reg);
+  registry::record_filter filter;
+  filter.node = self->state.opts.node;
+  self->monitor(handle);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source == self->state.registry.address())
+      self->delayed_send(self, rewatch_delay, bridge::rewatch_atom::value);
+  });
+  self->request(handle, registry_timeout, registry::watch_atom::value, filter,
+                caf::actor_cast<caf::actor>(self))
+    .then([=](registry::watch_ack& ack) { reset_directory(self, ack.snapshot); },
+          [=](caf::error& err) {
+            spdlog::warn("bridge: watching the registry failed ({}), retrying",
+                         self->system().render(err));
+            self->delayed_send(self, rewatch_delay, bridge::rewatch_atom::value);
+          });
+}
+
+void on_watch_event(bridge_self* self, const registry::watch_event& ev) {
+  auto& r = ev.record;
+  switch (ev.kind) {
+    case registry::watch_kind::registered:
+      add_agent(self, r);
+      break;
+    case registry::watch_kind::deregistered:
+      self->state.agents.erase(r.id.domain, r.id.name, r.id.instance);
+      break;
+    default:
+      break;
+  }
+}
+
+caf::error subscribe_routes(bridge_self* self) {
+  auto& st = self->state;
+  for (auto& [domain, pool] : st.opts.pools)
+    st.agents.add_pool(domain, pool);
+  if (!st.opts.link)
+    return {};
+  auto& rpc = *st.opts.link->rpc;
+  auto add = [&](caf::expected<std::string> subject, std::string queue,
+                 std::function<void(nats::inbound_msg&&)> cb) -> caf::error {
+    if (!subject)
+      return std::move(subject.error());
+    auto sub = rpc.subscribe(*subject, queue, std::move(cb));
+    if (!sub)
+      return std::move(sub.error());
+    st.subs.push_back(std::move(*sub));
+    return {};
+  };
+  for (auto& [domain, pool] : st.opts.pools) {
+    auto queue = bridge::queue_group(domain, pool);
+    if (!queue)
+      return std::move(queue.error());
+    if (auto err = add(bridge::agent_wildcard(domain, pool), *queue, inbound_handler(self)))
+      return err;
+  }
+  for (auto& domain : st.opts.domains)
+    if (auto err = add(bridge::broadcast_wildcard(domain), "", inbound_handler(self)))
+      return err;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto on_reply = [me](nats::inbound_msg&& m) {
+    caf::anon_send(me, bridge::reply_atom::value, std::move(m));
+  };
+  if (auto err = add(bridge::reply_wildcard(st.opts.link->reply_prefix), "", on_reply))
+    return err;
+  return rpc.flush(std::chrono::seconds{5});
+}
+
+} // namespace smith::actors

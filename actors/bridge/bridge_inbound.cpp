@@ -1,0 +1,136 @@
+// Requests arriving over NATS: validated on the delivery thread, dispatched by the bridge.
+#include <chrono>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/bridge/bridge_state.hpp"
+#include "runtime/bridge/replies.hpp"
+#include "runtime/bridge/wire.hpp"
+
+namespace smith::actors {
+
+namespace {
+
+using std::chrono::system_clock;
+
+/// How long a one-way message (no reply subject, hence no deadline) may take.
+constexpr auto one_way_timeout = std::chrono::seconds{30};
+
+/// Counts a rejection and tells the sender, if there is one to tell.
+void reject(bridge_self* self, const bridge::inbound_request& req, caf::error err) {
+  auto& st = self->state;
+  st.counters->reject(bridge::code_of(err));
+  if (!req.reply.empty() && st.opts.link) {
+    bridge::publish_error(*st.opts.link->rpc, req.reply, err, req.msg_id);
+    return;
+  }
+  spdlog::debug("bridge: dropped one-way message for {}/{}/{}: {}", req.target.domain,
+                req.target.name, req.target.action, self->system().render(err));
+}
+
+bridge::endpoint_stat& stat_of(bridge_self* self, const local_agent& a, const std::string& action) {
+  auto key = a.domain + "." + a.name + "." + action;
+  auto& s = self->state.endpoint_stats[key];
+  if (s.subject.empty())
+    s.subject = "agents." + key;
+  return s;
+}
+
+void deliver(bridge_self* self, const bridge::inbound_request& req, agent::endpoint_result res,
+             bridge::endpoint_stat& stat, std::chrono::steady_clock::time_point started) {
+  auto& st = self->state;
+  ++stat.requests;
+  stat.processing_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  if (!res) {
+    ++stat.errors;
+    stat.last_error = bridge::error_text(res.error());
+    reject(self, req, std::move(res.error()));
+    return;
+  }
+  if (req.reply.empty() || !st.opts.link)
+    return;
+  auto err = bridge::publish_reply(*st.opts.link->rpc, req.reply, **res, req.msg_id,
+                                   req.traceparent, st.opts.limits.max_payload);
+  if (err)
+    spdlog::warn("bridge: reply to {} failed: {}", req.reply, self->system().render(err));
+  else
+    ++st.stats.replies_sent;
+}
+
+/// Runs one request on one local agent (broadcasts only reach members offering the action).
+void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& req) {
+  auto* ep = a.endpoints ? a.endpoints->find(req.target.action) : nullptr;
+  if (!ep)
+    return reject(self, req,
+                  caf::make_error(bridge::wire_code::unknown_action,
+                                  a.domain + "/" + a.name + " has no action '" + req.target.action
+                                    + "'"));
+  if (req.type != ep->request_type)
+    return reject(self, req,
+                  caf::make_error(bridge::wire_code::unknown_type,
+                                  "action '" + req.target.action + "' takes "
+                                    + ep->request_type->full_name() + ", not "
+                                    + (req.type ? req.type->full_name() : std::string{"?"})));
+  caf::timespan timeout = one_way_timeout;
+  if (req.deadline) {
+    timeout = std::chrono::duration_cast<caf::timespan>(*req.deadline - system_clock::now());
+    if (timeout <= caf::timespan{0})
+      return reject(self, req,
+                    caf::make_error(bridge::wire_code::deadline_exceeded,
+                                    "deadline passed before the agent started the request"));
+  }
+  auto* stat = &stat_of(self, a, req.target.action); // std::map nodes never move
+  auto started = std::chrono::steady_clock::now();
+  ep->invoke(self, a.handle, req.payload, timeout,
+             [self, req, stat, started](agent::endpoint_result res) {
+               deliver(self, req, std::move(res), *stat, started);
+             });
+}
+
+} // namespace
+
+std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self) {
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto link = self->state.opts.link;
+  auto limits = self->state.opts.limits;
+  auto counters = self->state.counters;
+  return [me, link, limits, counters](nats::inbound_msg&& m) {
+    counters->inbound.fetch_add(1, std::memory_order_relaxed);
+    auto req = bridge::validate_inbound(m.subject, m.reply, m.headers, m.data, limits,
+                                        system_clock::now());
+    if (req) {
+      caf::anon_send(me, bridge::inbound_atom::value, std::move(*req));
+      return;
+    }
+    counters->reject(bridge::code_of(req.error()));
+    if (m.reply.empty())
+      return; // counted; nobody to answer
+    auto id = nats::find_header(m.headers, bridge::header::msg_id);
+    bridge::publish_error(*link->rpc, m.reply, req.error(), id ? *id : std::string{});
+  };
+}
+
+void on_inbound(bridge_self* self, bridge::inbound_request& req) {
+  auto& st = self->state;
+  auto& t = req.target;
+  if (t.kind == bridge::target_kind::broadcast) {
+    for (auto* a : st.agents.members(t.domain))
+      if (a->endpoints && a->endpoints->find(t.action))
+        dispatch(self, *a, req);
+    return;
+  }
+  auto* a = st.agents.find(t.domain, t.name);
+  if (!a)
+    a = st.agents.pick(t.domain, t.name);
+  if (!a)
+    return reject(self, req,
+                  caf::make_error(bridge::wire_code::unknown_agent,
+                                  "no agent or pool " + t.domain + "/" + t.name + " on node "
+                                    + st.opts.node));
+  dispatch(self, *a, req);
+}
+
+} // namespace smith::actors

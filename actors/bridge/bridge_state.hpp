@@ -1,0 +1,77 @@
+// State of the bridge actor (internal to actors/bridge).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/bridge/bridge_actor.hpp"
+#include "actors/bridge/local_directory.hpp"
+
+namespace smith::actors {
+
+/// Counters written by NATS callback threads (rejections happen before the actor sees a
+/// message) and read by the actor for stats.
+struct wire_counters {
+  std::atomic<uint64_t> inbound{0};
+  std::array<std::atomic<uint64_t>, 16> rejected{};
+  void reject(bridge::wire_code code) {
+    rejected[static_cast<size_t>(code) % rejected.size()].fetch_add(1, std::memory_order_relaxed);
+  }
+};
+
+/// A call of ours waiting for its reply over NATS.
+struct pending_call {
+  caf::response_promise rp;
+  std::string subject;
+  /// Gather: replies so far, and how many end it early (0 = only the deadline).
+  bool gather = false;
+  uint32_t expected = 0;
+  std::vector<bridge::wire_payload> gathered;
+};
+
+struct bridge_state {
+  static const char* name;
+  bridge_options opts;
+  std::shared_ptr<wire_counters> counters = std::make_shared<wire_counters>();
+  local_directory agents;
+  caf::actor registry;
+  std::vector<nats::subscription> subs;
+  std::unordered_map<uint64_t, pending_call> pending;
+  uint64_t next_correlation = 0;
+  bridge::bridge_stats stats;
+  /// Per "domain.name.action" of local agents.
+  std::map<std::string, bridge::endpoint_stat> endpoint_stats;
+};
+
+using bridge_self = caf::stateful_actor<bridge_state>;
+
+// -- bridge_directory.cpp: following the registry ------------------------------------
+void watch_registry(bridge_self* self);
+void on_watch_event(bridge_self* self, const registry::watch_event& ev);
+caf::error subscribe_routes(bridge_self* self);
+
+// -- bridge_inbound.cpp: requests arriving over NATS -----------------------------------
+/// The NATS callback for agent subjects: validates on the delivery thread, answers
+/// rejections there, and posts valid requests to the bridge.
+std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self);
+void on_inbound(bridge_self* self, bridge::inbound_request& req);
+
+// -- bridge_outbound.cpp: our calls ----------------------------------------------------
+void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise rp);
+void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp);
+void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
+               caf::response_promise rp);
+void on_reply(bridge_self* self, nats::inbound_msg& m);
+void on_expire(bridge_self* self, uint64_t correlation);
+
+} // namespace smith::actors
