@@ -79,6 +79,7 @@ smith_info "repo $SMITH_ROOT, $(nproc) cores, -j$SMITH_JOBS, $(cmake --version 2
 
 phase_begin "1/5 Debian packages"
 smith_install_deps
+smith_install_node_deps
 phase_end "packages"
 
 phase_begin "2/5 build: Release with tests in $SMITH_RELEASE_DIR/"

@@ -10,6 +10,14 @@ namespace smith::actors {
 
 const char* bridge_state::name = "smith.bridge";
 
+bridge_state::~bridge_state() {
+  // Unsubscribing first: no callback may post to us while we go.
+  subs.clear();
+  agents.clear();
+  for (auto& [corr, p] : pending)
+    p.rp.deliver(caf::make_error(bridge::wire_code::unavailable, "bridge stopped"));
+}
+
 namespace {
 
 bridge::bridge_stats collect_stats(bridge_self* self) {
@@ -24,21 +32,10 @@ bridge::bridge_stats collect_stats(bridge_self* self) {
   return out;
 }
 
-void stop_everything(bridge_self* self) {
-  auto& st = self->state;
-  // Unsubscribing first: no callback may post to us while we go.
-  st.subs.clear();
-  st.agents.clear();
-  for (auto& [corr, p] : st.pending)
-    p.rp.deliver(caf::make_error(bridge::wire_code::unavailable, "bridge stopped"));
-  st.pending.clear();
-}
-
 caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
   self->state.opts = std::move(opts);
   self->system().registry().put(bridge::bridge_name, caf::actor_cast<caf::strong_actor_ptr>(self));
-  self->attach_functor([self, &sys = self->system(), addr = self->address()](const caf::error&) {
-    stop_everything(self);
+  self->attach_functor([&sys = self->system(), addr = self->address()](const caf::error&) {
     auto cur = sys.registry().get(bridge::bridge_name);
     if (cur && cur->address() == addr)
       sys.registry().erase(bridge::bridge_name); // a restarted bridge republishes itself

@@ -83,6 +83,7 @@ void on_watch_event(bridge_self* self, const registry::watch_event& ev) {
 
 caf::error subscribe_routes(bridge_self* self) {
   auto& st = self->state;
+  st.agents.set_node(st.opts.node);
   for (auto& [domain, pool] : st.opts.pools)
     st.agents.add_pool(domain, pool);
   if (!st.opts.link)

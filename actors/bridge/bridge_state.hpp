@@ -41,6 +41,9 @@ struct pending_call {
 
 struct bridge_state {
   static const char* name;
+  /// Runs when the actor exits (CAF destroys a stateful actor's state in on_exit):
+  /// unsubscribes before anything else goes, then fails every pending call.
+  ~bridge_state();
   bridge_options opts;
   std::shared_ptr<wire_counters> counters = std::make_shared<wire_counters>();
   local_directory agents;

@@ -24,7 +24,16 @@ std::string local_directory::pool_of(const std::string& domain, const std::strin
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return {};
   auto pool = name.substr(0, dash);
-  return pools_.count(key(domain, pool)) ? pool : std::string{};
+  if (pools_.count(key(domain, pool)))
+    return pool;
+  auto suffix = "-" + node_;
+  if (!node_.empty() && pool.size() > suffix.size()
+      && pool.compare(pool.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    pool.resize(pool.size() - suffix.size());
+    if (pools_.count(key(domain, pool)))
+      return pool;
+  }
+  return {};
 }
 
 void local_directory::upsert(local_agent a) {

@@ -28,10 +28,14 @@ struct local_agent {
   nats::subscription sub;
 };
 
-/// Local agents by domain/name, with their pools (agents named `{pool}-{i}` of a pool the
-/// node hosts) for load-balanced dispatch. Owned by the bridge actor; not thread-safe.
+/// Local agents by domain/name, with their pools (agents named `{pool}-{i}` or
+/// `{pool}-{node}-{i}` of a pool the node hosts, see tree_builder's agent_name) for
+/// load-balanced dispatch. Owned by the bridge actor; not thread-safe.
 class local_directory {
 public:
+  /// Sets this node's name (part of pool members' names in a cluster).
+  void set_node(std::string node) { node_ = std::move(node); }
+
   /// Declares that this node hosts `pool` in `domain` (from the node config).
   void add_pool(const std::string& domain, const std::string& pool);
 
@@ -68,6 +72,7 @@ private:
     size_t next = 0;
   };
   std::map<std::string, pool_members> pools_;
+  std::string node_;
 };
 
 } // namespace smith::actors

@@ -29,10 +29,17 @@ node::~node() {
 }
 
 caf::error node::start() {
+  if (!cfg_.nats.urls.empty()) {
+    auto link = bridge::open_link(cfg_.nats, cfg_.name);
+    if (!link)
+      return std::move(link.error());
+    link_ = std::move(*link);
+    spdlog::info("node {} connected to NATS at {}", cfg_.name, link_->rpc->connected_url());
+  }
   logger_ = spawn_event_logger(sys_);
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
-  auto spec = build_root_spec(cfg_, catalog_, opts);
+  auto spec = build_root_spec(cfg_, catalog_, opts, link_);
   if (!spec)
     return std::move(spec.error());
   auto root = supervision::spawn_supervisor(sys_, std::move(*spec), opts);

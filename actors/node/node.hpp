@@ -2,10 +2,12 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 
+#include "runtime/bridge/nats_link.hpp"
 #include "runtime/config/node_config.hpp"
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -32,7 +34,8 @@ public:
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
-  /// Validates the whole tree and starts it; nothing starts on error.
+  /// Connects to NATS when `[nats]` lists servers, validates the whole tree and starts
+  /// it; nothing starts on error (an unreachable NATS is an error naming the URLs).
   caf::error start();
   /// Blocks until the root supervisor has exited.
   node_exit wait();
@@ -41,6 +44,8 @@ public:
   /// The root supervisor; invalid before start().
   const supervision::supervisor_actor& root() const noexcept { return root_; }
   const config::node_config& config() const noexcept { return cfg_; }
+  /// The node's NATS connections; null on a single node without `[nats]`.
+  const std::shared_ptr<bridge::nats_link>& link() const noexcept { return link_; }
 
 private:
   caf::actor_system& sys_;
@@ -48,6 +53,7 @@ private:
   const domain::domain_catalog& catalog_;
   supervision::supervisor_actor root_;
   caf::actor logger_;
+  std::shared_ptr<bridge::nats_link> link_;
   std::atomic<bool> requested_{false};
   bool waited_ = false;
 };

@@ -2,6 +2,7 @@
 #include "actors/tree/tree_builder.hpp"
 
 #include "runtime/agent/agent_errc.hpp"
+#include "actors/bridge/bridge_actor.hpp"
 #include "actors/registry/registry_actor.hpp"
 #include "runtime/agent/agent_type.hpp"
 
@@ -42,7 +43,7 @@ caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
   spec.children.reserve(p.instances);
   for (uint32_t i = 1; i <= p.instances; ++i)
     spec.children.push_back(
-      agent::agent_child(shared_type, d.name, p.name + "-" + std::to_string(i), opts));
+      agent::agent_child(shared_type, d.name, agent_name(cfg, p.name, i), opts));
   if (auto err = supervision::validate(spec))
     return err;
   return spec;
@@ -69,17 +70,42 @@ caf::expected<supervisor_spec> domain_spec(const config::node_config& cfg,
   return spec;
 }
 
+bridge_options bridge_options_of(const config::node_config& cfg,
+                                 const domain::domain_catalog& catalog,
+                                 std::shared_ptr<bridge::nats_link> link) {
+  bridge_options out;
+  out.node = cfg.name;
+  out.link = std::move(link);
+  out.catalog = &catalog;
+  out.limits.max_payload = cfg.nats.max_payload;
+  for (auto& d : cfg.domains) {
+    out.domains.push_back(d.name);
+    for (auto& p : d.pools)
+      out.pools.emplace_back(d.name, p.name);
+  }
+  return out;
+}
+
 } // namespace
+
+std::string agent_name(const config::node_config& cfg, const std::string& pool, uint32_t index) {
+  if (cfg.nats.urls.empty())
+    return pool + "-" + std::to_string(index);
+  return pool + "-" + cfg.name + "-" + std::to_string(index);
+}
 
 caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
                                                const domain::domain_catalog& catalog,
-                                               const supervision::supervisor_options& opts) {
+                                               const supervision::supervisor_options& opts,
+                                               std::shared_ptr<bridge::nats_link> link) {
   supervisor_spec root{"root", cfg.root.flags, {}};
   // First child: domains started after it can register with it.
   registry::registry_options reg{cfg.name, cfg.registry.max_agents_per_domain,
                                  cfg.registry.heartbeat_interval, cfg.registry.degraded_after,
                                  cfg.registry.down_after};
   root.children.push_back(registry_child(std::move(reg)));
+  // Second: agents find it at start; it follows the registry to route NATS subjects.
+  root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link)));
   for (auto& d : cfg.domains) {
     auto ds = domain_spec(cfg, d, catalog, opts, "root/" + d.name);
     if (!ds)

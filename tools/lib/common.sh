@@ -4,6 +4,8 @@
 # Source it; do not execute it. It sets SMITH_ROOT (the repo root) and SMITH_JOBS (default 2)
 # and defines:
 #   smith_install_deps                               install missing Debian packages (idempotent)
+#   smith_install_node_deps                          Node.js (Debian's if none) + the interop
+#                                                    client's npm packages (npm ci, idempotent)
 #   smith_configure_build <dir> <build_type> [args]  cmake configure <dir> from the repo root
 #   smith_build <dir> [target...]                    cmake --build <dir> -j$SMITH_JOBS
 #   smith_prepare_release [target...]                configure + build build/ exactly as both
@@ -92,6 +94,22 @@ smith_install_deps() {
     smith_apt_install "${missing[@]}" || smith_die "apt-get install failed for: ${missing[*]}"
   fi
   smith_info "installed: ${missing[*]}"
+}
+
+# The cross-language client test (tests/interop/node) needs node + npm; the machine image
+# ships a newer Node.js than Debian's, so Debian's is only installed when none is present.
+smith_install_node_deps() {
+  local dir="$SMITH_ROOT/tests/interop/node"
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    smith_info "node/npm missing: installing Debian's nodejs and npm"
+    smith_apt_install nodejs npm || smith_die "apt-get install failed for: nodejs npm"
+  fi
+  if [[ -d "$dir/node_modules" && "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]]; then
+    smith_info "npm packages of tests/interop/node are installed; nothing to install"
+    return 0
+  fi
+  smith_info "installing the npm packages of tests/interop/node (npm ci)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || smith_die "npm ci failed in $dir"
 }
 
 # smith_configure_build <dir> <build_type> [extra cmake args...]
