@@ -29,8 +29,12 @@ void reject(bridge_self* self, const bridge::inbound_request& req, caf::error er
                 req.target.name, req.target.action, self->system().render(err));
 }
 
-bridge::endpoint_stat& stat_of(bridge_self* self, const local_agent& a, const std::string& action) {
-  auto key = a.domain + "." + a.name + "." + action;
+/// Stats are kept per subject served: a pool request counts for the pool's endpoint, a
+/// direct or broadcast one for the agent's.
+bridge::endpoint_stat& stat_of(bridge_self* self, const local_agent& a,
+                               const bridge::inbound_request& req) {
+  auto& name = req.target.kind == bridge::target_kind::broadcast ? a.name : req.target.name;
+  auto key = a.domain + "." + name + "." + req.target.action;
   auto& s = self->state.endpoint_stats[key];
   if (s.subject.empty())
     s.subject = "agents." + key;
@@ -82,7 +86,7 @@ void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& 
                     caf::make_error(bridge::wire_code::deadline_exceeded,
                                     "deadline passed before the agent started the request"));
   }
-  auto* stat = &stat_of(self, a, req.target.action); // std::map nodes never move
+  auto* stat = &stat_of(self, a, req); // std::map nodes never move
   auto started = std::chrono::steady_clock::now();
   ep->invoke(self, a.handle, req.payload, timeout,
              [self, req, stat, started](agent::endpoint_result res) {

@@ -3,6 +3,7 @@
 
 #include "runtime/agent/agent_errc.hpp"
 #include "actors/bridge/bridge_actor.hpp"
+#include "actors/bridge/service_responder.hpp"
 #include "actors/registry/registry_actor.hpp"
 #include "runtime/agent/agent_type.hpp"
 
@@ -86,6 +87,20 @@ bridge_options bridge_options_of(const config::node_config& cfg,
   return out;
 }
 
+service_options service_options_of(const config::node_config& cfg,
+                                   const domain::domain_catalog& catalog,
+                                   std::shared_ptr<bridge::nats_link> link) {
+  service_options out;
+  out.node = cfg.name;
+  out.link = std::move(link);
+  out.catalog = &catalog;
+  out.started = std::chrono::system_clock::now();
+  for (auto& d : cfg.domains)
+    for (auto& p : d.pools)
+      out.pools.push_back({d.name, p.name.empty() ? p.agent : p.name, p.agent});
+  return out;
+}
+
 } // namespace
 
 std::string agent_name(const config::node_config& cfg, const std::string& pool, uint32_t index) {
@@ -106,6 +121,8 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
   root.children.push_back(registry_child(std::move(reg)));
   // Second: agents find it at start; it follows the registry to route NATS subjects.
   root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link)));
+  if (link) // NATS service discovery ($SRV.*) for standard NATS tooling
+    root.children.push_back(service_child(service_options_of(cfg, catalog, link)));
   for (auto& d : cfg.domains) {
     auto ds = domain_spec(cfg, d, catalog, opts, "root/" + d.name);
     if (!ds)

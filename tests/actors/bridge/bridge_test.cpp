@@ -1,0 +1,189 @@
+// The bridge across real nodes: two smith nodes (two actor systems) on a real nats-server.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <caf/all.hpp>
+
+#include "actors/node/node.hpp"
+#include "smith/examples/v1/examples.pb.h"
+#include "domains/examples/examples_domain.hpp"
+#include "runtime/bridge/call.hpp"
+#include "runtime/bridge/wire.hpp"
+#include "runtime/config/config_loader.hpp"
+#include "runtime/core/system_setup.hpp"
+#include "tests/support/nats_server.hpp"
+
+using namespace smith;
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace ev1 = smith::examples::v1;
+
+/// One smith node in its own actor system, joined to NATS at `url`.
+struct test_node {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  domain::domain_catalog catalog;
+  std::unique_ptr<actors::node> node;
+
+  test_node(const std::string& name, const std::string& url, int echoes) {
+    configure_actor_system(cfg);
+    cfg.set("scheduler.max-threads", size_t{2});
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    sys = std::make_unique<caf::actor_system>(cfg);
+    REQUIRE_FALSE(catalog.add(examples::examples_domain()));
+    auto text = "[node]\nname = \"" + name + "\"\n[nats]\nurls = [\"" + url + "\"]\n"
+                + "[registry]\nheartbeat_interval_ms = 0\n"
+                + "[[domain]]\nname = \"examples\"\n  [[domain.pool]]\n  agent = \"echo\"\n"
+                + "  instances = " + std::to_string(echoes) + "\n  [[domain.pool]]\n"
+                + "  agent = \"counter\"\n  restart = \"transient\"\n";
+    auto nc = config::load_config_text(text, name + ".toml");
+    REQUIRE_MESSAGE(nc, "config");
+    node = std::make_unique<actors::node>(*sys, *nc, catalog);
+    auto err = node->start();
+    REQUIRE_MESSAGE(!err, sys->render(err));
+  }
+
+  ~test_node() {
+    node.reset();
+  }
+
+  bridge::wall_time in(std::chrono::milliseconds ms) const {
+    return std::chrono::system_clock::now() + ms;
+  }
+};
+
+ev1::EchoRequest echo_req(const std::string& text) {
+  ev1::EchoRequest r;
+  r.set_text(text);
+  return r;
+}
+
+/// Calls echo until it answers (the target's subscriptions are set up asynchronously).
+void wait_reachable(test_node& from, bridge::agent_ref ref) {
+  caf::scoped_actor self{*from.sys};
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    auto r = bridge::call_blocking<ev1::EchoReply>(self, ref, "echo", echo_req("ping"), from.in(500ms));
+    if (r)
+      return;
+    std::this_thread::sleep_for(10ms);
+  }
+  FAIL("agent " << ref.domain << "/" << ref.name << " never became reachable");
+}
+
+struct two_nodes {
+  test::nats_server server;
+  test_node a{"na", server.url(), 2};
+  test_node b{"nb", server.url(), 2};
+  two_nodes() {
+    for (auto* n : {&a, &b})
+      for (auto name : {"echo-na-1", "echo-na-2", "echo-nb-1", "echo-nb-2"})
+        wait_reachable(*n, {"examples", name});
+  }
+};
+
+} // namespace
+
+TEST_CASE("the same call reaches a local and a remote agent") {
+  two_nodes n;
+  caf::scoped_actor self{*n.a.sys};
+  for (std::string name : {"echo-na-1", "echo-nb-1"}) {
+    auto r = bridge::call_blocking<ev1::EchoReply>(self, {"examples", name}, "echo",
+                                                   echo_req("hi"), n.a.in(2s));
+    REQUIRE_MESSAGE(r, n.a.sys->render(r.error()));
+    CHECK(r->text().rfind(name + " #", 0) == 0);
+    CHECK(r->text().find(": hi") != std::string::npos);
+  }
+  // A typed proxy on the remote counter: state lives on node b.
+  bridge::endpoint_proxy<ev1::AddRequest, ev1::CounterValue> add{{"examples", "counter-nb-1"}, "add"};
+  ev1::AddRequest two;
+  two.set_n(2);
+  REQUIRE(add.blocking(self, two, n.a.in(2s)));
+  auto v = add.blocking(self, two, n.a.in(2s));
+  REQUIRE(v);
+  CHECK(v->value() == 4);
+}
+
+TEST_CASE("a pool call is answered by one member, and members on both nodes take turns") {
+  two_nodes n;
+  caf::scoped_actor self{*n.a.sys};
+  std::set<std::string> answered_by;
+  for (int i = 0; i < 60; ++i) {
+    auto r = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "echo"}, "echo",
+                                                   echo_req("x"), n.a.in(2s));
+    REQUIRE_MESSAGE(r, n.a.sys->render(r.error()));
+    answered_by.insert(r->text().substr(0, r->text().find(' ')));
+  }
+  CHECK(answered_by.size() >= 3); // NATS spreads over both nodes; each node over its members
+  CHECK((answered_by.count("echo-na-1") + answered_by.count("echo-na-2")) > 0);
+  CHECK((answered_by.count("echo-nb-1") + answered_by.count("echo-nb-2")) > 0);
+}
+
+TEST_CASE("a broadcast reaches every agent of the domain that has the action") {
+  two_nodes n;
+  caf::scoped_actor self{*n.a.sys};
+  auto br = bridge::find_bridge(*n.a.sys);
+  bridge::call_request cr{{"examples", "_all"}, "echo", bridge::copy_payload(echo_req("all")),
+                          n.a.in(2s), {}, {}};
+  std::vector<bridge::wire_payload> replies;
+  self->request(br, 5s, bridge::gather_atom::value, cr, uint32_t{4})
+    .receive([&](std::vector<bridge::wire_payload>& xs) { replies = std::move(xs); },
+             [&](caf::error& err) { FAIL(n.a.sys->render(err)); });
+  std::set<std::string> names;
+  for (auto& p : replies) {
+    auto r = bridge::payload_as<ev1::EchoReply>(p);
+    REQUIRE(r);
+    names.insert(r->text().substr(0, r->text().find(' ')));
+  }
+  CHECK(names == std::set<std::string>{"echo-na-1", "echo-na-2", "echo-nb-1", "echo-nb-2"});
+}
+
+TEST_CASE("deadlines: an expired call is not started; a slow answer ends at the deadline") {
+  two_nodes n;
+  caf::scoped_actor self{*n.a.sys};
+  auto past = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "echo",
+                                                    echo_req("late"), n.a.in(-1ms));
+  REQUIRE_FALSE(past);
+  CHECK(bridge::code_of(past.error()) == bridge::wire_code::deadline_exceeded);
+  // Suspend the remote agent: it holds the request; the caller gets DEADLINE_EXCEEDED.
+  caf::scoped_actor bself{*n.b.sys};
+  caf::actor target;
+  bself->request(caf::actor_cast<caf::actor>(n.b.sys->registry().get(registry::registry_name)), 2s,
+                 registry::resolve_atom::value, std::string{"examples"}, std::string{"echo-nb-1"})
+    .receive([&](registry::agent_record& r) { target = r.handle; }, [](caf::error&) {});
+  REQUIRE(target);
+  bself->request(target, 2s, suspend_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+  auto start = std::chrono::steady_clock::now();
+  auto slow = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "echo",
+                                                    echo_req("held"), n.a.in(300ms));
+  auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(slow);
+  CHECK(bridge::code_of(slow.error()) == bridge::wire_code::deadline_exceeded);
+  CHECK(took >= 250ms);
+  CHECK(took < 2s);
+  bself->request(target, 2s, resume_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+}
+
+TEST_CASE("errors come back typed: unknown action, wrong type, nobody there") {
+  two_nodes n;
+  caf::scoped_actor self{*n.a.sys};
+  auto no_action = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "shout",
+                                                         echo_req("x"), n.a.in(2s));
+  REQUIRE_FALSE(no_action);
+  CHECK(bridge::code_of(no_action.error()) == bridge::wire_code::unknown_action);
+  ev1::AddRequest wrong;
+  auto wrong_type = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "echo",
+                                                          wrong, n.a.in(2s));
+  REQUIRE_FALSE(wrong_type);
+  CHECK(bridge::code_of(wrong_type.error()) == bridge::wire_code::unknown_type);
+  auto nobody = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "ghost"}, "echo",
+                                                      echo_req("x"), n.a.in(2s));
+  REQUIRE_FALSE(nobody);
+  CHECK(bridge::code_of(nobody.error()) == bridge::wire_code::unavailable);
+}
