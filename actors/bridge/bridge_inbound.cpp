@@ -112,8 +112,10 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self) {
     counters->reject(bridge::code_of(req.error()));
     if (m.reply.empty())
       return; // counted; nobody to answer
+    // Echo the caller's id only if it is well-formed: it goes back into a header.
     auto id = nats::find_header(m.headers, bridge::header::msg_id);
-    bridge::publish_error(*link->rpc, m.reply, req.error(), id ? *id : std::string{});
+    auto echo = id && bridge::valid_msg_id(*id) ? *id : std::string{};
+    bridge::publish_error(*link->rpc, m.reply, req.error(), echo);
   };
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "runtime/agent/agent_errc.hpp"
+#include "runtime/agent/endpoint.hpp"
 #include "runtime/agent/semver.hpp"
 #include "runtime/core/token.hpp"
 
@@ -29,6 +30,9 @@ caf::error domain_catalog::add(domain_descriptor d) {
     if (!seen.insert(t.name).second)
       return caf::make_error(agent_errc::invalid_name,
                              "agent type '" + t.name + "' appears twice in domain '" + d.name + "'");
+    if (t.endpoints)
+      if (auto err = agent::validate(*t.endpoints))
+        return err;
   }
   auto name = d.name;
   domains_.emplace(std::move(name), std::move(d));
