@@ -6,12 +6,6 @@
 
 namespace smith::registry {
 
-bool capability_index::slot_order::operator()(const slot& x, const slot& y) const {
-  if (auto c = *x.version <=> *y.version; c != 0)
-    return c > 0; // highest version first
-  return x.owner->record.id.instance < y.owner->record.id.instance;
-}
-
 capability_index::capability_index(size_t max_agents_per_domain)
   : max_per_domain_(max_agents_per_domain) {
   // nop
@@ -64,7 +58,7 @@ caf::error capability_index::insert(agent_record r) {
   for (auto& c : rec.capabilities)
     e->versions.push_back(*agent::parse_semver(c.version.empty() ? rec.id.version : c.version));
   for (size_t i = 0; i < rec.capabilities.size(); ++i)
-    by_capability_[rec.capabilities[i].name].slots.insert(slot{&e->versions[i], e.get()});
+    by_capability_[rec.capabilities[i].name].insert(e->versions[i], &rec);
   by_name_[rec.id.domain + "/" + rec.id.name] = rec.id.instance;
   ++count;
   auto key = rec.id.instance;
@@ -80,8 +74,8 @@ caf::error capability_index::erase(const std::string& instance) {
   auto& rec = e.record;
   for (size_t k = 0; k < rec.capabilities.size(); ++k) {
     auto b = by_capability_.find(rec.capabilities[k].name);
-    b->second.slots.erase(slot{&e.versions[k], &e});
-    if (b->second.slots.empty())
+    b->second.erase(e.versions[k], &rec);
+    if (b->second.empty())
       by_capability_.erase(b);
   }
   auto n = by_name_.find(rec.id.domain + "/" + rec.id.name);
@@ -110,10 +104,16 @@ const agent_record* capability_index::find_by_name(const std::string& domain,
 }
 
 std::optional<health> capability_index::set_health(const std::string& instance, health h) {
-  auto* rec = find_mutable(instance);
-  if (rec == nullptr)
+  auto i = by_instance_.find(instance);
+  if (i == by_instance_.end())
     return std::nullopt;
-  return std::exchange(rec->health_, h);
+  auto& e = *i->second;
+  auto before = std::exchange(e.record.health_, h);
+  if ((before == health::down) != (h == health::down)) // the buckets count down agents
+    for (size_t k = 0; k < e.record.capabilities.size(); ++k)
+      by_capability_.find(e.record.capabilities[k].name)->second.health_changed(e.versions[k],
+                                                                                before, h);
+  return before;
 }
 
 std::optional<agent::lifecycle_state>

@@ -5,7 +5,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "runtime/agent/semver.hpp"
 #include "runtime/agent/version_range.hpp"
 #include "runtime/registry/agent_record.hpp"
+#include "runtime/registry/capability_bucket.hpp"
 
 namespace smith::registry {
 
@@ -42,7 +42,8 @@ public:
   /// The registered instance of domain/name, if any.
   const agent_record* find_by_name(const std::string& domain, const std::string& name) const;
   /// Mutable access for load and heartbeat times. Never change id or
-  /// capabilities through it (they key the index); use set_health/set_state.
+  /// capabilities through it (they key the index), nor health (the index
+  /// counts down agents per version); use set_health/set_state.
   agent_record* find_mutable(const std::string& instance);
 
   /// Sets an agent's health; returns the previous one, or nullopt if unknown.
@@ -72,27 +73,14 @@ public:
 private:
   struct entry {
     agent_record record;
-    /// Parsed version per capability (same order as record.capabilities);
-    /// never resized after insert, so slots may point into it.
+    /// Parsed version per capability (same order as record.capabilities):
+    /// which version group of each bucket lists the record.
     std::vector<agent::semver> versions;
   };
-  struct slot {
-    const agent::semver* version;
-    entry* owner;
-  };
-  struct slot_order {
-    bool operator()(const slot& x, const slot& y) const;
-  };
-  struct bucket {
-    std::set<slot, slot_order> slots; // the order, with O(log n) insert/erase
-    std::string last_pick;            // round-robin cursor (instance id)
-  };
-
-
   size_t max_per_domain_;
   std::unordered_map<std::string, std::unique_ptr<entry>> by_instance_;
   std::unordered_map<std::string, std::string> by_name_; // "domain/name" -> instance
-  std::unordered_map<std::string, bucket> by_capability_;
+  std::unordered_map<std::string, capability_bucket> by_capability_;
   std::unordered_map<std::string, size_t> per_domain_;
 };
 

@@ -1,4 +1,10 @@
 // The registry index as a plain data structure.
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <random>
+#include <set>
+
 #include <doctest/doctest.h>
 
 #include "runtime/registry/capability_index.hpp"
@@ -137,4 +143,171 @@ TEST_CASE("erase removes an agent from every capability and from its name") {
   CHECK(discovered(idx, q("p")).empty());
   CHECK(discovered(idx, q("q")).empty());
   CHECK(idx.domain_size("tests") == 0);
+}
+
+TEST_CASE("slot_list keeps instance order through chunk splits and merges") {
+  // Ids share their first 8 bytes, so the order falls back to the full id.
+  std::vector<agent_record> recs(3 * slot_list::chunk_max);
+  std::vector<size_t> order(recs.size());
+  for (size_t i = 0; i < recs.size(); ++i) {
+    recs[i].id.instance = "instance-" + std::to_string(i);
+    order[i] = i;
+  }
+  std::mt19937 rng{42};
+  std::shuffle(order.begin(), order.end(), rng);
+  slot_list l;
+  for (auto i : order)
+    l.insert(&recs[i]);
+  auto listed = [&] {
+    std::vector<std::string> out;
+    l.for_each([&](const agent_record& r) {
+      out.push_back(r.id.instance);
+      return true;
+    });
+    return out;
+  };
+  auto want = [&](const std::set<std::string>& ids) { return std::vector<std::string>(ids.begin(), ids.end()); };
+  std::set<std::string> ids;
+  for (auto& r : recs)
+    ids.insert(r.id.instance);
+  CHECK(l.size() == recs.size());
+  CHECK(l.chunk_count() > 2);
+  CHECK(listed() == want(ids));
+  agent_record stranger;
+  stranger.id.instance = "instance-1";
+  CHECK_FALSE(l.erase(&stranger)); // same id, other record
+  std::shuffle(order.begin(), order.end(), rng);
+  for (size_t k = 0; k + 10 < order.size(); ++k) {
+    REQUIRE(l.erase(&recs[order[k]]));
+    ids.erase(recs[order[k]].id.instance);
+  }
+  CHECK(l.size() == 10);
+  CHECK(l.chunk_count() == 1); // emptied chunks merged or dropped
+  CHECK(listed() == want(ids));
+}
+
+TEST_CASE("slot_list prefixes order like the bytes of the id") {
+  auto p = [](const std::string& s) { return slot_list::prefix_of(s); };
+  CHECK(p("a") < p("b"));
+  CHECK(p("ab") == p(std::string{"ab\0", 3})); // equal prefix: the full id decides
+  CHECK(p("abcdefgh") == p("abcdefghz"));
+  CHECK(p("\x7f") < p("\x80")); // bytes compare unsigned, as std::string does
+  CHECK(p("") < p("0"));
+}
+
+TEST_CASE("discover counts down agents per version and keeps the count through changes") {
+  capability_index idx;
+  for (auto n : {"a", "b", "c", "d"})
+    idx.insert(make(n, n[0] < 'c' ? "1.0.0" : "2.0.0", {{"work", "", {}}}));
+  auto total = [&](bool unhealthy, const std::string& range = {}) {
+    discover_query dq{"work", range, {}, 0, unhealthy};
+    auto vr = range.empty() ? std::nullopt : std::optional{*agent::version_range::parse(range)};
+    return idx.discover(dq, vr ? &*vr : nullptr, [](const agent_record&) { return false; });
+  };
+  CHECK(total(false) == 4);
+  idx.set_health("c-uuid", health::down);
+  idx.set_health("c-uuid", health::down); // no change, no double count
+  idx.set_health("a-uuid", health::degraded);
+  CHECK(total(false) == 3);
+  CHECK(total(true) == 4);
+  CHECK(total(false, "^2") == 1);
+  CHECK(discovered(idx, q("work")) == std::vector<std::string>{"d", "a", "b"});
+  REQUIRE_FALSE(idx.erase("c-uuid")); // a down agent leaves, and its count with it
+  CHECK(total(false) == 3);
+  CHECK(total(true) == 3);
+  idx.set_health("d-uuid", health::down);
+  idx.set_health("d-uuid", health::healthy);
+  CHECK(total(false, "^2") == 1);
+}
+
+TEST_CASE("versions equal but for build metadata share a group, ordered by instance") {
+  capability_index idx;
+  idx.insert(make("a", "1.0.0+zz", {{"work", "", {}}}, "i-2"));
+  idx.insert(make("b", "1.0.0+aa", {{"work", "", {}}}, "i-1"));
+  idx.insert(make("c", "1.0.0-rc.1", {{"work", "", {}}}, "i-0"));
+  CHECK(discovered(idx, q("work")) == std::vector<std::string>{"b", "a", "c"});
+  CHECK(discovered(idx, q("work"), "1.0.0") == std::vector<std::string>{"b", "a"});
+  REQUIRE_FALSE(idx.erase("i-2"));
+  CHECK(discovered(idx, q("work")) == std::vector<std::string>{"b", "c"});
+}
+
+TEST_CASE("discover agrees with a brute-force scan through random churn") {
+  capability_index idx;
+  std::mt19937 rng{7};
+  const char* versions[] = {"1.0.0", "1.2.0", "1.2.0+b", "2.0.0", "2.0.0-rc.1", "0.9.0"};
+  const char* ranges[] = {"", "^1", ">=1.2.0", "*", "^2.0.0-rc.0", "<1.0.0 || 2.x"};
+  std::vector<std::string> live;
+  for (int step = 0; step < 3000; ++step) {
+    auto roll = rng() % 10;
+    if (roll < 6 || live.empty()) {
+      auto n = "n" + std::to_string(step);
+      std::map<std::string, std::string> meta;
+      if (rng() % 2 == 0)
+        meta["lang"] = rng() % 2 == 0 ? "en" : "de";
+      REQUIRE_FALSE(idx.insert(make(n, versions[rng() % 6], {{"work", "", meta}},
+                                    "i" + std::to_string(rng() % 100000) + "-" + n)));
+      live.push_back(idx.find_by_name("tests", n)->id.instance);
+    } else if (roll < 8) {
+      auto k = rng() % live.size();
+      REQUIRE_FALSE(idx.erase(live[k]));
+      live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
+    } else {
+      idx.set_health(live[rng() % live.size()], static_cast<health>(1 + rng() % 3));
+    }
+    if (step % 50 != 0)
+      continue;
+    auto range_text = ranges[rng() % 6];
+    auto vr = *agent::version_range::parse(range_text);
+    discover_query dq{"work", range_text, {}, 0, rng() % 2 == 0};
+    if (rng() % 2 == 0)
+      dq.metadata["lang"] = "de";
+    // The reference: every record, filtered and sorted from scratch.
+    std::vector<const agent_record*> want;
+    idx.for_each(record_filter{}, [&](const agent_record& r) {
+      auto& c = r.capabilities.front();
+      auto meta_ok = dq.metadata.empty() || (c.metadata.count("lang") && c.metadata.at("lang") == "de");
+      if (vr.matches(r.id.version) && meta_ok && (dq.include_unhealthy || r.health_ != health::down))
+        want.push_back(&r);
+    });
+    std::sort(want.begin(), want.end(), [](auto* x, auto* y) {
+      auto c = *agent::parse_semver(x->id.version) <=> *agent::parse_semver(y->id.version);
+      return c != 0 ? c > 0 : x->id.instance < y->id.instance;
+    });
+    size_t limit = 1 + rng() % 8;
+    std::vector<const agent_record*> got;
+    auto total = idx.discover(dq, &vr, [&](const agent_record& r) {
+      got.push_back(&r);
+      return got.size() < limit;
+    });
+    CHECK(total == want.size());
+    want.resize(std::min(want.size(), limit));
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("a capability with 100k candidates answers its first ones in order") {
+  capability_index idx;
+  std::vector<size_t> order(100'000);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::shuffle(order.begin(), order.end(), std::mt19937{3});
+  char id[32];
+  for (auto i : order) {
+    std::snprintf(id, sizeof id, "%08zu", i);
+    REQUIRE_FALSE(idx.insert(make("a" + std::string{id}, "1.0.0", {{"big", "", {}}}, id)));
+  }
+  discover_query dq{"big", "", {}, 3, false};
+  std::vector<std::string> got;
+  auto total = idx.discover(dq, nullptr, [&](const agent_record& r) {
+    got.push_back(r.id.instance);
+    return got.size() < 3;
+  });
+  CHECK(total == 100'000);
+  CHECK(got == std::vector<std::string>{"00000000", "00000001", "00000002"});
+  REQUIRE_FALSE(idx.erase("00000001"));
+  got.clear();
+  idx.discover(dq, nullptr, [&](const agent_record& r) {
+    got.push_back(r.id.instance);
+    return got.size() < 3;
+  });
+  CHECK(got == std::vector<std::string>{"00000000", "00000002", "00000003"});
 }

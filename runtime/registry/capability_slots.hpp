@@ -1,0 +1,77 @@
+// The candidates of one capability at one version, in instance-id order, stored contiguously.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/registry/agent_record.hpp"
+
+namespace smith::registry {
+
+/// Records ordered by instance id (byte-wise ascending), kept in chunks of at
+/// most `chunk_max` contiguous slots. Insert and erase cost O(log n) compares
+/// plus a shift of one chunk, so a list of a million candidates stays cheap to
+/// update; a walk from the front touches one cache line per four candidates
+/// until it reaches the records themselves.
+///
+/// The list does not own the records. A record must stay at its address, and
+/// keep its instance id, while it is listed.
+class slot_list {
+public:
+  /// Most slots in one chunk (a full chunk splits in two).
+  static constexpr size_t chunk_max = 256;
+
+  /// One candidate: the first 8 bytes of its instance id, big-endian and
+  /// zero-padded (so integer order agrees with byte order), and the record.
+  struct slot {
+    uint64_t prefix;
+    agent_record* record;
+  };
+
+  /// Adds `r` in instance order. Precondition: no listed record has its instance id.
+  void insert(agent_record* r);
+  /// Removes `r` (matched by address); false if it is not listed.
+  bool erase(const agent_record* r);
+
+  size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  /// Number of chunks (for tests of the chunking).
+  size_t chunk_count() const noexcept { return chunks_.size(); }
+
+  /// Calls `f(agent_record&)` in instance order until it returns false;
+  /// returns false if `f` stopped the walk.
+  template <class F>
+  bool for_each(F&& f) const {
+    for (auto& c : chunks_)
+      for (auto& s : c)
+        if (!f(*s.record))
+          return false;
+    return true;
+  }
+
+  /// Calls `f(const slot* first, const slot* last)` for each contiguous run
+  /// of slots in order until it returns false (lets callers prefetch a run).
+  template <class F>
+  void for_each_run(F&& f) const {
+    for (auto& c : chunks_)
+      if (!f(c.data(), c.data() + c.size()))
+        return;
+  }
+
+  /// The order key of an instance id (see slot).
+  static uint64_t prefix_of(const std::string& instance) noexcept;
+
+private:
+  using chunk = std::vector<slot>;
+  /// The chunk that holds, or would hold, `instance`.
+  size_t chunk_for(uint64_t prefix, const std::string& instance) const;
+  /// Merges chunks `a` and `a + 1` when both together fit in half a chunk.
+  void merge_if_small(size_t a);
+
+  std::vector<chunk> chunks_;
+  size_t size_ = 0;
+};
+
+} // namespace smith::registry
