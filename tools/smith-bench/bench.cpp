@@ -27,6 +27,10 @@ const std::vector<scenario>& all_scenarios() {
      run_register},
     {"discover", "p50/p99 of discover and find_healthy over 1M agents, 10k capabilities (us)",
      run_discover},
+    {"bridge_pubsub", "one-way agent messages across two nodes over NATS vs raw nats.c (msg/s)",
+     run_bridge_pubsub},
+    {"bridge_rpc", "p50/p99 of remote calls across two nodes vs raw nats.c request/reply (us)",
+     run_bridge_rpc},
   };
   return list;
 }

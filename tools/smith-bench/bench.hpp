@@ -150,5 +150,7 @@ outcome run_fanout(const options& opts);
 outcome run_restart(const options& opts);
 outcome run_register(const options& opts);
 outcome run_discover(const options& opts);
+outcome run_bridge_pubsub(const options& opts);
+outcome run_bridge_rpc(const options& opts);
 
 } // namespace smith::bench
