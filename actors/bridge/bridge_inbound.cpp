@@ -78,6 +78,16 @@ void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& 
                                   "action '" + req.target.action + "' takes "
                                     + ep->request_type->full_name() + ", not "
                                     + (req.type ? req.type->full_name() : std::string{"?"})));
+  if (req.reply.empty() && ep->post) {
+    // One-way: nothing to answer, so nothing to wait for.
+    auto& stat = stat_of(self, a, req);
+    ++stat.requests;
+    if (auto err = ep->post(a.handle, req.payload)) {
+      ++stat.errors;
+      reject(self, req, std::move(err));
+    }
+    return;
+  }
   caf::timespan timeout = one_way_timeout;
   if (req.deadline) {
     timeout = std::chrono::duration_cast<caf::timespan>(*req.deadline - system_clock::now());

@@ -129,11 +129,14 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
   ++self->state.stats.casts;
   if (auto* a = local_target(self, cr)) {
-    invoke_local(self, *a, cr, [](agent::endpoint_result res) {
-      if (!res)
-        spdlog::debug("bridge: cast failed: {}", bridge::error_text(res.error()));
-    });
-    rp.deliver(caf::ok_atom::value);
+    auto* ep = a->endpoints ? a->endpoints->find(cr.action) : nullptr;
+    if (!ep)
+      rp.deliver(caf::make_error(wire_code::unknown_action,
+                                 a->domain + "/" + a->name + " has no action '" + cr.action + "'"));
+    else if (auto err = ep->post(a->handle, cr.payload.msg))
+      rp.deliver(bridge::as_wire_error(err));
+    else
+      rp.deliver(caf::ok_atom::value);
     return;
   }
   std::string subject;

@@ -17,6 +17,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/expected.hpp>
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 #include <google/protobuf/message.h>
 
 namespace smith::agent {
@@ -51,6 +52,12 @@ struct endpoint {
   const google::protobuf::Descriptor* response_type = nullptr;
   /// Performs one invocation (see endpoint_invoke). Thread-safe to share; holds no state.
   endpoint_invoke invoke;
+  /// One-way form: translates `request` and sends it to `agent` without awaiting a reply
+  /// (the agent's answer is discarded), so one-way traffic holds no pending request.
+  /// Returns the errors invoke detects before sending; never throws.
+  std::function<caf::error(const caf::actor& agent,
+                           std::shared_ptr<const google::protobuf::Message> request)>
+    post;
 };
 
 /// An agent type's endpoints. Shared and immutable once built (agent_type holds a
@@ -184,7 +191,29 @@ endpoint make_endpoint(std::string action, ToMsg to_message, FromReply from_repl
       done(detail::translation_failed(*name, std::current_exception()));
     }
   };
-  return {std::move(action), Req::descriptor(), Resp::descriptor(), std::move(invoke)};
+  auto post = [name, to_message](const caf::actor& agent,
+                                 std::shared_ptr<const google::protobuf::Message> request)
+    -> caf::error {
+    if (auto err = detail::check_request(request.get(), Req::descriptor(), *name))
+      return err;
+    if (!agent)
+      return caf::make_error(caf::sec::invalid_argument, "no agent for action '" + *name + "'");
+    auto typed = std::dynamic_pointer_cast<const Req>(request);
+    if (!typed) {
+      auto copy = std::make_shared<Req>();
+      copy->CopyFrom(*request);
+      typed = std::move(copy);
+    }
+    try {
+      std::apply([&](auto&&... xs) { caf::anon_send(agent, std::forward<decltype(xs)>(xs)...); },
+                 to_message(*typed));
+    } catch (...) {
+      return detail::translation_failed(*name, std::current_exception());
+    }
+    return caf::error{};
+  };
+  return {std::move(action), Req::descriptor(), Resp::descriptor(), std::move(invoke),
+          std::move(post)};
 }
 
 } // namespace smith::agent
