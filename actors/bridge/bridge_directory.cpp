@@ -22,7 +22,7 @@ void add_agent(bridge_self* self, const registry::agent_record& r) {
       a.endpoints = type->endpoints;
   if (st.opts.link && a.endpoints) {
     auto subject = bridge::agent_wildcard(r.id.domain, r.id.name);
-    auto sub = subject ? st.opts.link->rpc->subscribe(*subject, "", inbound_handler(self))
+    auto sub = subject ? st.opts.link->rpc->subscribe(*subject, "", inbound_handler(self, &a))
                        : caf::expected<nats::subscription>{subject.error()};
     if (!sub) {
       spdlog::error("bridge: agent {}/{} is not reachable over NATS: {}", r.id.domain, r.id.name,

@@ -106,15 +106,27 @@ void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& 
 
 } // namespace
 
-std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self) {
+std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
+                                                         const local_agent* direct) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto link = self->state.opts.link;
   auto limits = self->state.opts.limits;
   auto counters = self->state.counters;
-  return [me, link, limits, counters](nats::inbound_msg&& m) {
+  // The fast path needs only immutable things: the agent's handle and its endpoints.
+  caf::actor agent = direct ? direct->handle : caf::actor{};
+  auto endpoints = direct ? direct->endpoints : nullptr;
+  return [me, link, limits, counters, agent, endpoints](nats::inbound_msg&& m) {
     counters->inbound.fetch_add(1, std::memory_order_relaxed);
     auto req = bridge::validate_inbound(m.subject, m.reply, m.headers, m.data, limits,
                                         system_clock::now());
+    if (req && req->reply.empty() && endpoints) {
+      auto* ep = endpoints->find(req->target.action);
+      if (ep && ep->post && req->type == ep->request_type) {
+        if (auto err = ep->post(agent, req->payload))
+          counters->reject(bridge::code_of(err));
+        return;
+      }
+    }
     if (req) {
       caf::anon_send(me, bridge::inbound_atom::value, std::move(*req));
       return;

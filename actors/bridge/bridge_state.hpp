@@ -66,7 +66,10 @@ caf::error subscribe_routes(bridge_self* self);
 // -- bridge_inbound.cpp: requests arriving over NATS -----------------------------------
 /// The NATS callback for agent subjects: validates on the delivery thread, answers
 /// rejections there, and posts valid requests to the bridge.
-std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self);
+/// With `direct` (the agent a direct subscription belongs to), one-way messages are posted
+/// to that agent from the delivery thread without passing through the bridge.
+std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
+                                                         const local_agent* direct = nullptr);
 void on_inbound(bridge_self* self, bridge::inbound_request& req);
 
 // -- bridge_outbound.cpp: our calls ----------------------------------------------------
