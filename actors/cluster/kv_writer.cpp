@@ -1,0 +1,99 @@
+// The KV worker: a detached actor, so JetStream round trips never block a scheduler thread.
+#include "actors/cluster/kv_writer.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace smith::cluster {
+
+namespace {
+
+struct kv_writer_state {
+  static inline const char* name = "smith.kv_writer";
+  std::shared_ptr<nats::connection> conn;
+  nats::kv_options opts;
+  std::shared_ptr<nats::kv_bucket> bucket;
+};
+
+using kv_self = caf::stateful_actor<kv_writer_state>*;
+
+/// The bound bucket, opening it first if needed; null (logged) when that fails.
+nats::kv_bucket* bucket(kv_self self) {
+  auto& st = self->state;
+  if (!st.bucket) {
+    auto b = nats::kv_bucket::open(st.conn, st.opts);
+    if (!b) {
+      spdlog::warn("replicator: KV bucket {} unavailable: {}", st.opts.bucket,
+                   self->system().render(b.error()));
+      return nullptr;
+    }
+    st.bucket = std::move(*b);
+  }
+  return st.bucket.get();
+}
+
+void log_error(kv_self self, const caf::error& err, const char* what, const std::string& key) {
+  if (err)
+    spdlog::warn("replicator: KV {} of {} failed: {}", what, key, self->system().render(err));
+}
+
+void refresh(kv_self self, const std::string& prefix,
+             const std::map<std::string, std::string>& entries) {
+  auto* b = bucket(self);
+  if (b == nullptr)
+    return;
+  if (auto current = b->entries(prefix)) {
+    for (auto& e : *current)
+      if (entries.count(e.key) == 0)
+        log_error(self, b->erase(e.key), "erase", e.key);
+  } else {
+    log_error(self, current.error(), "listing", prefix);
+  }
+  for (auto& [key, value] : entries)
+    if (auto rev = b->put(key, value); !rev)
+      log_error(self, rev.error(), "put", key);
+}
+
+caf::behavior kv_writer_impl(kv_self self, std::shared_ptr<nats::connection> conn,
+                             nats::kv_options opts) {
+  self->state.conn = std::move(conn);
+  self->state.opts = std::move(opts);
+  return {
+    [=](kv_put_atom, const std::string& key, const std::string& value) {
+      if (auto* b = bucket(self))
+        if (auto rev = b->put(key, value); !rev)
+          log_error(self, rev.error(), "put", key);
+    },
+    [=](kv_erase_atom, const std::string& key) {
+      if (auto* b = bucket(self))
+        log_error(self, b->erase(key), "erase", key);
+    },
+    [=](kv_refresh_atom, const std::string& prefix,
+        const std::map<std::string, std::string>& entries) { refresh(self, prefix, entries); },
+    [=](kv_seed_atom) -> caf::result<std::map<std::string, std::string>> {
+      auto* b = bucket(self);
+      if (b == nullptr)
+        return caf::make_error(caf::sec::runtime_error, "KV bucket unavailable");
+      auto entries = b->entries();
+      if (!entries)
+        return std::move(entries.error());
+      std::map<std::string, std::string> out;
+      for (auto& e : *entries)
+        out.emplace(std::move(e.key), std::move(e.value));
+      return out;
+    },
+    [=](kv_purge_atom, const std::string& prefix) {
+      refresh(self, prefix, {});
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_kv_writer(caf::actor_system& sys, std::shared_ptr<nats::connection> conn,
+                           nats::kv_options opts) {
+  return sys.spawn<caf::detached>(kv_writer_impl, std::move(conn), std::move(opts));
+}
+
+} // namespace smith::cluster

@@ -1,0 +1,103 @@
+// State of the replicator actor (internal to actors/cluster).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/cluster/cluster_api.hpp"
+#include "actors/cluster/cluster_children.hpp"
+#include "runtime/nats/subscription.hpp"
+#include "runtime/registry/registry_api.hpp"
+#include "smith/bridge/v1/bridge.pb.h"
+
+namespace smith::cluster {
+
+using change_in_atom = caf::atom_constant<caf::atom("clchgin")>;
+using sync_in_atom = caf::atom_constant<caf::atom("clsyncin")>;
+using sync_reply_atom = caf::atom_constant<caf::atom("clsyncrep")>;
+using sync_expire_atom = caf::atom_constant<caf::atom("clsyncexp")>;
+using ae_tick_atom = caf::atom_constant<caf::atom("claetick")>;
+using kv_tick_atom = caf::atom_constant<caf::atom("clkvtick")>;
+using reconnected_atom = caf::atom_constant<caf::atom("clreconn")>;
+using rewatch_atom = caf::atom_constant<caf::atom("clrewatch")>;
+
+/// What the replicator knows of one other node's change stream.
+struct peer_stream {
+  /// node_instance of the stream being followed ("" before the first sync).
+  std::string instance;
+  /// Last sequence applied to the registry.
+  uint64_t applied = 0;
+  /// Whether `instance`/`applied` come from a sync (else changes are buffered).
+  bool synced = false;
+  /// Reported down by membership: its changes are ignored until it is up again.
+  bool down = false;
+  /// A sync is due at the next anti-entropy tick (a failed or timed-out one).
+  bool needs_sync = false;
+  /// Correlation of the sync in flight (0: none).
+  uint64_t sync_corr = 0;
+  /// Changes received while no sync had placed them.
+  std::vector<bridge::v1::RegistryChange> buffered;
+  /// The latest heartbeat's claim.
+  std::optional<peer_beat> beat;
+  /// Anti-entropy ticks in a row at which the beat's sequence differed from `applied`.
+  int suspect = 0;
+};
+
+struct replicator_state {
+  static inline const char* name = "smith.replicator";
+  cluster_options opts;
+  /// wall = actor clock + wall_offset (record timestamps on the wire).
+  int64_t wall_offset = 0;
+  // -- this node's records ---------------------------------------------------------
+  /// Sequence of the last change published.
+  uint64_t sequence = 0;
+  /// This node's records by instance id, as published (the mirror).
+  std::map<std::string, registry::agent_record> local;
+  std::string registry_instance;
+  uint64_t watch_sequence = 0;
+  /// A watch request is in flight: events until its ack are covered by its snapshot.
+  bool watch_pending = false;
+  caf::actor registry;
+  /// The KV worker (detached).
+  caf::actor kv;
+  // -- other nodes -----------------------------------------------------------------
+  std::map<std::string, peer_stream> peers;
+  /// Sync in flight: correlation -> node.
+  std::map<uint64_t, std::string> syncs;
+  uint64_t next_correlation = 0;
+  /// `_INBOX.smith.{node}.{nonce}`: replies to our sync requests.
+  std::string inbox_prefix;
+  /// Last member: unsubscribed first when the state goes.
+  std::vector<nats::subscription> subs;
+};
+
+using replicator_self = caf::stateful_actor<replicator_state>*;
+
+/// The node's registry (looked up per use: it may have restarted), or an invalid handle.
+registry::registry_actor registry_of(replicator_self self);
+
+// -- replicator_local.cpp: this node's records --------------------------------------
+void watch_registry(replicator_self self);
+void on_watch_event(replicator_self self, const registry::watch_event& ev);
+void refresh_kv(replicator_self self);
+void serve_sync(replicator_self self, const nats::inbound_msg& m);
+local_state current_local_state(replicator_self self);
+
+// -- replicator_remote.cpp: other nodes' records ------------------------------------
+void on_change(replicator_self self, const nats::inbound_msg& m);
+void start_sync(replicator_self self, const std::string& node);
+void on_sync_reply(replicator_self self, const nats::inbound_msg& m);
+void on_sync_expired(replicator_self self, uint64_t correlation);
+void on_peer_up(replicator_self self, const std::string& node);
+void on_peer_down(replicator_self self, const std::string& node);
+void on_peer_beat(replicator_self self, const peer_beat& beat);
+void anti_entropy(replicator_self self);
+/// Reads the KV bucket, replaces the view of every other node found there, then syncs
+/// every known node.
+void seed(replicator_self self);
+
+} // namespace smith::cluster
