@@ -4,6 +4,8 @@
 #include "runtime/agent/agent_errc.hpp"
 #include "actors/bridge/bridge_actor.hpp"
 #include "actors/bridge/service_responder.hpp"
+#include "actors/cluster/cluster_children.hpp"
+#include "smith/version.hpp"
 #include "actors/registry/registry_actor.hpp"
 #include "runtime/agent/agent_type.hpp"
 
@@ -121,8 +123,14 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
   root.children.push_back(registry_child(std::move(reg)));
   // Second: agents find it at start; it follows the registry to route NATS subjects.
   root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link)));
-  if (link) // NATS service discovery ($SRV.*) for standard NATS tooling
+  if (link) { // NATS service discovery ($SRV.*) for standard NATS tooling, then the cluster
     root.children.push_back(service_child(service_options_of(cfg, catalog, link)));
+    cluster::cluster_options co{cfg.name, link, cfg.cluster, {}, smith::version_string, {}};
+    for (auto& d : cfg.domains)
+      co.domains.push_back(d.name);
+    for (auto& child : cluster::cluster_children(std::move(co)))
+      root.children.push_back(std::move(child));
+  }
   for (auto& d : cfg.domains) {
     auto ds = domain_spec(cfg, d, catalog, opts, "root/" + d.name);
     if (!ds)

@@ -118,7 +118,7 @@ caf::expected<std::shared_ptr<kv_bucket>> kv_bucket::open(std::shared_ptr<connec
   cfg.Bucket = opts.bucket.c_str();
   cfg.Replicas = opts.replicas;
   cfg.History = static_cast<uint8_t>(opts.history);
-  cfg.TTL = opts.max_age.count();
+  cfg.TTL = std::chrono::duration_cast<std::chrono::nanoseconds>(opts.max_age).count(); // nats.c reads nanoseconds
   s = js_CreateKeyValue(&result->kv_, result->js_, &cfg);
   // Another node may have created it meanwhile with other settings: bind to theirs.
   if (s != NATS_OK && js_KeyValue(&result->kv_, result->js_, opts.bucket.c_str()) != NATS_OK)
