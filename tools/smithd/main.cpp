@@ -1,4 +1,5 @@
 // smithd: one Smith node. Parses the command line and wires the parts together.
+#include <atomic>
 #include <csignal>
 #include <functional>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "runtime/core/system_setup.hpp"
 #include "runtime/log/logging.hpp"
 #include "smith/version.hpp"
+#include "tools/smithd/cluster_demo.hpp"
 #include "tools/smithd/demo_driver.hpp"
 #include "tools/smithd/signal_waiter.hpp"
 
@@ -30,6 +32,8 @@ struct options {
   bool demo = false;
   bool check = false;
   bool print_default = false;
+  /// --probe / --probe-kill, parsed; nodes empty = no probe.
+  smith::tools::cluster_demo_options probe;
 };
 
 /// The message of a config error: its context is the full "file:line:col: what".
@@ -110,10 +114,12 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   caf::actor driver;
   if (opts.demo)
     driver = smith::tools::spawn_demo_driver(sys, node.root(), {});
+  std::atomic<bool> stopping{false};
   {
     std::lock_guard<std::mutex> guard{mtx};
     on_signal = [&](int sig) {
       spdlog::info("received {}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+      stopping = true;
       if (driver)
         caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
       node.request_shutdown();
@@ -124,6 +130,11 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   spdlog::info("node {} up: {} scheduler threads ({}), config {}", cfg.name,
                cfg.scheduler.effective_threads(), smith::config::to_string(cfg.scheduler.policy),
                cfg.source);
+  int probe_rc = 0;
+  if (!opts.probe.nodes.empty()) {
+    probe_rc = smith::tools::run_cluster_demo(sys, node, opts.probe, stopping);
+    node.request_shutdown();
+  }
   auto result = node.wait();
   {
     std::lock_guard<std::mutex> guard{mtx};
@@ -131,7 +142,8 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   }
   if (driver)
     caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
-  return result.exit_code();
+  auto rc = result.exit_code();
+  return rc != 0 ? rc : probe_rc;
 }
 
 } // namespace
@@ -142,6 +154,14 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", opts.config_path, "TOML config file (default: embedded)");
   app.add_flag("--demo", opts.demo, "drive demo traffic through the examples domain");
   app.add_flag("--check", opts.check, "validate the config and exit");
+  std::string probe_nodes;
+  std::string probe_kill;
+  app.add_option("--probe", probe_nodes,
+                 "run the cross-node demo against nodes N1,N2,... (needs [nats]), then exit: "
+                 "0 when every check passed");
+  app.add_option("--probe-kill", probe_kill,
+                 "with --probe: kill -9 smithd NODE:PID and watch its agents leave discovery")
+    ->needs("--probe");
   app.add_flag("--print-default-config", opts.print_default, "print the embedded config");
   app.set_version_flag("-V,--version", std::string{"smithd "} + smith::version_string
                                          + " (CAF " + smith::caf_version_string + ")");
@@ -150,6 +170,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     auto rc = app.exit(e);
     return rc == 0 ? 0 : ex_usage;
+  }
+  if (!probe_nodes.empty()) {
+    auto probe = smith::tools::parse_cluster_demo_args(probe_nodes, probe_kill);
+    if (!probe) {
+      auto& ctx = probe.error().context();
+      std::cerr << "smithd: "
+                << (ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
+                                                      : std::string{"invalid --probe arguments"})
+                << '\n';
+      return ex_usage;
+    }
+    opts.probe = std::move(*probe);
   }
   if (opts.print_default) {
     std::cout << smith::config::default_config_text();
@@ -160,6 +192,10 @@ int main(int argc, char** argv) {
     return ex_config;
   if (opts.check)
     return check_tree(*cfg);
+  if (!opts.probe.nodes.empty() && cfg->nats.urls.empty()) {
+    std::cerr << "smithd: --probe needs a config with [nats] urls (" << cfg->source << ")\n";
+    return ex_usage;
+  }
   if (auto err = smith::log::setup_logging(cfg->log, cfg->name)) {
     std::cerr << "smithd: cannot set up logging\n";
     return ex_config;
