@@ -66,18 +66,10 @@ void deliver(bridge_self* self, const bridge::inbound_request& req, agent::endpo
 
 /// Runs one request on one local agent (broadcasts only reach members offering the action).
 void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& req) {
-  auto* ep = a.endpoints ? a.endpoints->find(req.target.action) : nullptr;
-  if (!ep)
-    return reject(self, req,
-                  caf::make_error(bridge::wire_code::unknown_action,
-                                  a.domain + "/" + a.name + " has no action '" + req.target.action
-                                    + "'"));
-  if (req.type != ep->request_type)
-    return reject(self, req,
-                  caf::make_error(bridge::wire_code::unknown_type,
-                                  "action '" + req.target.action + "' takes "
-                                    + ep->request_type->full_name() + ", not "
-                                    + (req.type ? req.type->full_name() : std::string{"?"})));
+  auto found = endpoint_for(a, req.target.action, req.type);
+  if (!found)
+    return reject(self, req, std::move(found.error()));
+  auto* ep = *found;
   if (req.reply.empty() && ep->post) {
     // One-way: nothing to answer, so nothing to wait for.
     auto& stat = stat_of(self, a, req);

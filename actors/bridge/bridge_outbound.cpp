@@ -35,15 +35,13 @@ local_agent* local_target(bridge_self* self, const bridge::call_request& cr) {
 
 void invoke_local(bridge_self* self, local_agent& a, bridge::call_request& cr,
                   agent::endpoint_done done) {
-  auto* ep = a.endpoints ? a.endpoints->find(cr.action) : nullptr;
-  if (!ep)
-    return done(caf::make_error(wire_code::unknown_action,
-                                a.domain + "/" + a.name + " has no action '" + cr.action + "'"));
-  auto* type = cr.payload.msg ? cr.payload.msg->GetDescriptor() : nullptr;
-  if (type != ep->request_type)
+  if (!cr.payload.msg)
     return done(caf::make_error(wire_code::unknown_type,
-                                "action '" + cr.action + "' takes " + ep->request_type->full_name()
-                                  + ", not " + (type ? type->full_name() : std::string{"nothing"})));
+                                "action '" + cr.action + "' called without a payload"));
+  auto found = endpoint_for(a, cr.action, cr.payload.msg->GetDescriptor());
+  if (!found)
+    return done(std::move(found.error()));
+  auto* ep = *found;
   auto left = time_left(cr);
   if (left <= caf::timespan{0})
     return done(caf::make_error(wire_code::deadline_exceeded, "deadline passed before the call"));
@@ -129,11 +127,10 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
   ++self->state.stats.casts;
   if (auto* a = local_target(self, cr)) {
-    auto* ep = a->endpoints ? a->endpoints->find(cr.action) : nullptr;
-    if (!ep)
-      rp.deliver(caf::make_error(wire_code::unknown_action,
-                                 a->domain + "/" + a->name + " has no action '" + cr.action + "'"));
-    else if (auto err = ep->post(a->handle, cr.payload.msg))
+    auto found = endpoint_for(*a, cr.action, nullptr); // post checks the payload's type
+    if (!found)
+      rp.deliver(std::move(found.error()));
+    else if (auto err = (*found)->post(a->handle, cr.payload.msg))
       rp.deliver(bridge::as_wire_error(err));
     else
       rp.deliver(caf::ok_atom::value);

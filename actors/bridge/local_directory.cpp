@@ -3,7 +3,24 @@
 
 #include <algorithm>
 
+#include <google/protobuf/descriptor.h>
+
+#include "runtime/bridge/wire_code.hpp"
+
 namespace smith::actors {
+
+caf::expected<const agent::endpoint*> endpoint_for(const local_agent& a, const std::string& action,
+                                                   const google::protobuf::Descriptor* type) {
+  auto* ep = a.endpoints ? a.endpoints->find(action) : nullptr;
+  if (!ep)
+    return caf::make_error(bridge::wire_code::unknown_action,
+                           a.domain + "/" + a.name + " has no action '" + action + "'");
+  if (type && type != ep->request_type)
+    return caf::make_error(bridge::wire_code::unknown_type,
+                           "action '" + action + "' takes " + ep->request_type->full_name()
+                             + ", not " + type->full_name());
+  return ep;
+}
 
 std::string local_directory::key(const std::string& domain, const std::string& name) {
   std::string k;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/expected.hpp>
 
 #include "runtime/agent/endpoint.hpp"
 #include "runtime/nats/subscription.hpp"
@@ -27,6 +28,11 @@ struct local_agent {
   /// Its direct subscription (`agents.{domain}.{name}.*`); empty without NATS.
   nats::subscription sub;
 };
+
+/// The endpoint of `a` for `action`: unknown_action if it has none; unknown_type if `type`
+/// is not null and differs from the endpoint's request type (null skips that check).
+caf::expected<const agent::endpoint*> endpoint_for(const local_agent& a, const std::string& action,
+                                                   const google::protobuf::Descriptor* type);
 
 /// Local agents by domain/name, with their pools (agents named `{pool}-{i}` or
 /// `{pool}-{node}-{i}` of a pool the node hosts, see tree_builder's agent_name) for
