@@ -21,7 +21,7 @@ caf::error registry_state::heartbeat(const std::string& instance, load_info load
                            "instance " + instance + " is an agent of node '" + rec->node
                              + "'; it beats there, not here");
   }
-  rec->load = load;
+  index_->set_load(instance, load); // find_healthy ranks by the index's copy
   rec->last_beat_ns = now_ns();
   rec->heartbeats = true;
   if (auto previous = change_health(instance, health::healthy);

@@ -91,9 +91,9 @@ bool registry_state::update_in_place(agent_record r) {
   auto before = *index_->find(r.id.instance);
   change_health(r.id.instance, r.health_);
   change_state(r.id.instance, r.state);
+  index_->set_load(r.id.instance, r.load);
   auto& cur = *index_->find_mutable(r.id.instance);
   // Not covered by the digest, hence no event (as for a local heartbeat).
-  cur.load = r.load;
   cur.heartbeats = r.heartbeats;
   cur.last_beat_ns = r.last_beat_ns;
   return emit_changes(before, cur);

@@ -159,6 +159,7 @@ caf::expected<discover_result> registry_state::discover(const discover_query& q)
     return std::move(range.error());
   discover_result out;
   size_t limit = q.limit == 0 ? 100 : q.limit;
+  out.records.reserve(std::min<size_t>(limit, 16)); // no regrowth for small limits
   out.total = index_->discover(q, *range, [&](const agent_record& r) {
     out.records.push_back(r);
     return out.records.size() < limit;

@@ -11,13 +11,13 @@ capability_bucket::lower_bound(const agent::semver& v) {
                               [&](const group& g) { return g.version > v; });
 }
 
-void capability_bucket::insert(const agent::semver& v, agent_record* r) {
+void capability_bucket::insert(const agent::semver& v, agent_record* r, const hot_info* hot) {
   auto i = lower_bound(v);
   if (i == groups_.end() || i->version != v) {
     i = groups_.insert(i, group{v, 0, {}});
     i->version.build.clear(); // the group stands for every build of this precedence
   }
-  i->slots.insert(r);
+  i->slots.insert(r, hot);
   if (r->health_ == health::down)
     ++i->down;
 }

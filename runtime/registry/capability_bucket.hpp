@@ -29,8 +29,9 @@ public:
     slot_list slots;
   };
 
-  /// Lists `r` at version `v`; counts it as down if its health is down.
-  void insert(const agent::semver& v, agent_record* r);
+  /// Lists `r` (ranking fields `hot`, may be null) at version `v`; counts it
+  /// as down if its health is down.
+  void insert(const agent::semver& v, agent_record* r, const hot_info* hot = nullptr);
   /// Unlists `r` (listed at version `v`); false if it was not listed.
   bool erase(const agent::semver& v, const agent_record* r);
   /// Keeps the down count of `v`'s group current when a listed record's

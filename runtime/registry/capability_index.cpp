@@ -43,6 +43,10 @@ caf::error capability_index::validate(const agent_record& r) const {
   return {};
 }
 
+agent::semver capability_index::version_of(const agent_record& r, const capability_info& c) {
+  return *agent::parse_semver(c.version.empty() ? r.id.version : c.version); // validated on insert
+}
+
 caf::error capability_index::insert(agent_record r) {
   if (auto err = validate(r))
     return err;
@@ -51,18 +55,14 @@ caf::error capability_index::insert(agent_record r) {
     return caf::make_error(registry_errc::limit_exceeded,
                            "domain '" + r.id.domain + "' already has " + std::to_string(count)
                              + " agents (limit " + std::to_string(max_per_domain_) + ")");
-  auto e = std::make_unique<entry>();
-  e->record = std::move(r);
-  auto& rec = e->record;
-  e->versions.reserve(rec.capabilities.size());
+  auto id = slab_.emplace(std::move(r));
+  auto& rec = slab_.record(id);
+  auto* hot = &slab_.hot(id);
   for (auto& c : rec.capabilities)
-    e->versions.push_back(*agent::parse_semver(c.version.empty() ? rec.id.version : c.version));
-  for (size_t i = 0; i < rec.capabilities.size(); ++i)
-    by_capability_[rec.capabilities[i].name].insert(e->versions[i], &rec);
+    by_capability_[c.name].insert(version_of(rec, c), &rec, hot);
   by_name_[rec.id.domain + "/" + rec.id.name] = rec.id.instance;
   ++count;
-  auto key = rec.id.instance;
-  by_instance_.emplace(std::move(key), std::move(e));
+  by_instance_.emplace(rec.id.instance, id);
   return {};
 }
 
@@ -70,11 +70,11 @@ caf::error capability_index::erase(const std::string& instance) {
   auto i = by_instance_.find(instance);
   if (i == by_instance_.end())
     return caf::make_error(registry_errc::unknown_agent, "no agent with instance " + instance);
-  auto& e = *i->second;
-  auto& rec = e.record;
-  for (size_t k = 0; k < rec.capabilities.size(); ++k) {
-    auto b = by_capability_.find(rec.capabilities[k].name);
-    b->second.erase(e.versions[k], &rec);
+  auto id = i->second;
+  auto& rec = slab_.record(id);
+  for (auto& c : rec.capabilities) {
+    auto b = by_capability_.find(c.name);
+    b->second.erase(version_of(rec, c), &rec);
     if (b->second.empty())
       by_capability_.erase(b);
   }
@@ -83,18 +83,19 @@ caf::error capability_index::erase(const std::string& instance) {
     by_name_.erase(n); // a newer incarnation may own the name already
   if (--per_domain_[rec.id.domain] == 0)
     per_domain_.erase(rec.id.domain);
-  by_instance_.erase(i);
+  by_instance_.erase(i); // before the slab frees the record (and the key it may alias)
+  slab_.erase(id);
   return {};
 }
 
 const agent_record* capability_index::find(const std::string& instance) const {
   auto i = by_instance_.find(instance);
-  return i != by_instance_.end() ? &i->second->record : nullptr;
+  return i != by_instance_.end() ? &slab_.record(i->second) : nullptr;
 }
 
 agent_record* capability_index::find_mutable(const std::string& instance) {
   auto i = by_instance_.find(instance);
-  return i != by_instance_.end() ? &i->second->record : nullptr;
+  return i != by_instance_.end() ? &slab_.record(i->second) : nullptr;
 }
 
 const agent_record* capability_index::find_by_name(const std::string& domain,
@@ -107,21 +108,32 @@ std::optional<health> capability_index::set_health(const std::string& instance, 
   auto i = by_instance_.find(instance);
   if (i == by_instance_.end())
     return std::nullopt;
-  auto& e = *i->second;
-  auto before = std::exchange(e.record.health_, h);
+  auto& rec = slab_.record(i->second);
+  auto before = std::exchange(rec.health_, h);
+  slab_.hot(i->second).health_ = h;
   if ((before == health::down) != (h == health::down)) // the buckets count down agents
-    for (size_t k = 0; k < e.record.capabilities.size(); ++k)
-      by_capability_.find(e.record.capabilities[k].name)->second.health_changed(e.versions[k],
-                                                                                before, h);
+    for (auto& c : rec.capabilities)
+      by_capability_.find(c.name)->second.health_changed(version_of(rec, c), before, h);
   return before;
 }
 
 std::optional<agent::lifecycle_state>
 capability_index::set_state(const std::string& instance, agent::lifecycle_state st) {
-  auto* rec = find_mutable(instance);
-  if (rec == nullptr)
+  auto i = by_instance_.find(instance);
+  if (i == by_instance_.end())
     return std::nullopt;
-  return std::exchange(rec->state, st);
+  slab_.hot(i->second).state = st;
+  return std::exchange(slab_.record(i->second).state, st);
+}
+
+bool capability_index::set_load(const std::string& instance, load_info load) {
+  auto i = by_instance_.find(instance);
+  if (i == by_instance_.end())
+    return false;
+  auto& rec = slab_.record(i->second);
+  rec.load = load;
+  slab_.hot(i->second).load = record_slab::hot_of(rec).load;
+  return true;
 }
 
 size_t capability_index::domain_size(const std::string& domain) const {

@@ -15,6 +15,7 @@
 #include "runtime/agent/version_range.hpp"
 #include "runtime/registry/agent_record.hpp"
 #include "runtime/registry/capability_bucket.hpp"
+#include "runtime/registry/record_slab.hpp"
 
 namespace smith::registry {
 
@@ -41,10 +42,14 @@ public:
   const agent_record* find(const std::string& instance) const;
   /// The registered instance of domain/name, if any.
   const agent_record* find_by_name(const std::string& domain, const std::string& name) const;
-  /// Mutable access for load and heartbeat times. Never change id or
-  /// capabilities through it (they key the index), nor health (the index
-  /// counts down agents per version); use set_health/set_state.
+  /// Mutable access for heartbeat times and other unindexed fields. Never
+  /// change id or capabilities through it (they key the index), nor health,
+  /// state or load (find_healthy ranks by a copy of them); use
+  /// set_health/set_state/set_load.
   agent_record* find_mutable(const std::string& instance);
+
+  /// Sets an agent's load; false if unknown.
+  bool set_load(const std::string& instance, load_info load);
 
   /// Sets an agent's health; returns the previous one, or nullopt if unknown.
   std::optional<health> set_health(const std::string& instance, health h);
@@ -71,14 +76,15 @@ public:
   size_t domain_size(const std::string& domain) const;
 
 private:
-  struct entry {
-    agent_record record;
-    /// Parsed version per capability (same order as record.capabilities):
-    /// which version group of each bucket lists the record.
-    std::vector<agent::semver> versions;
-  };
+  /// The version group of `r`'s capability `c` (its own version, else the agent's).
+  static agent::semver version_of(const agent_record& r, const capability_info& c);
+
   size_t max_per_domain_;
-  std::unordered_map<std::string, std::unique_ptr<entry>> by_instance_;
+  // Records live in the slab (stable addresses, hot fields apart); the
+  // version of each capability is parsed again on the rare erase or health
+  // change rather than stored per record.
+  record_slab slab_;
+  std::unordered_map<std::string, record_slab::slot_id> by_instance_;
   std::unordered_map<std::string, std::string> by_name_; // "domain/name" -> instance
   std::unordered_map<std::string, capability_bucket> by_capability_;
   std::unordered_map<std::string, size_t> per_domain_;

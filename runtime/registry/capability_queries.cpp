@@ -33,10 +33,9 @@ void prefetch_record(const agent_record& r) {
     __builtin_prefetch(p + off);
 }
 
-/// The fields find_healthy ranks by (one or two cache lines of the record).
-void prefetch_rank(const agent_record& r) {
-  __builtin_prefetch(&r.state);
-  __builtin_prefetch(&r.load);
+/// Where copying `r` out goes next: its capabilities' heap block.
+void prefetch_heap(const agent_record& r) {
+  __builtin_prefetch(r.capabilities.data());
 }
 
 } // namespace
@@ -62,6 +61,17 @@ size_t capability_index::discover(const discover_query& q, const agent::version_
         prefetch_record(rec);
         return --budget > 0;
       });
+  }
+  // The copies read each record's capabilities from the heap: fetch those
+  // blocks together too, now that the first records are on their way.
+  budget = std::min<size_t>(q.limit == 0 ? 100 : q.limit, prefetch_records);
+  for (auto* g : hits) {
+    if (budget == 0)
+      break;
+    g->slots.for_each([&](const agent_record& rec) {
+      prefetch_heap(rec);
+      return --budget > 0;
+    });
   }
   // Pass 2: visit in order. Records are touched only up to the limit, unless
   // metadata must be checked on every candidate to count the matches.
@@ -99,39 +109,49 @@ const agent_record* capability_index::find_healthy(const std::string& capability
   if (b == by_capability_.end())
     return nullptr;
   auto& bk = b->second;
+  using slot = slot_list::slot;
+  auto hot = [](const slot& s) { return s.hot != nullptr ? *s.hot : record_slab::hot_of(*s.record); };
   // Rank: healthy before degraded, then lower load, then the tie-break.
-  auto rank = [](const agent_record& r) {
-    return std::pair{r.health_ == health::healthy ? 0 : 1, r.load.mailbox_depth + r.load.in_flight};
-  };
-  auto better_tie = [&](const std::string& x, const std::string& y) {
+  auto rank = [](const hot_info& h) { return std::pair{h.health_ == health::healthy ? 0 : 1, h.load}; };
+  auto better_tie = [&](const slot& x, const slot& y) {
+    if (!round_robin && x.prefix != y.prefix)
+      return x.prefix < y.prefix; // the records stay untouched
+    auto& xi = x.record->id.instance;
+    auto& yi = y.record->id.instance;
     if (!round_robin)
-      return x < y;
-    bool xa = x > bk.last_pick; // candidates after the cursor come first, in order
-    bool ya = y > bk.last_pick;
-    return xa != ya ? xa : x < y;
+      return xi < yi;
+    bool xa = xi > bk.last_pick; // candidates after the cursor come first, in order
+    bool ya = yi > bk.last_pick;
+    return xa != ya ? xa : xi < yi;
   };
-  const agent_record* best = nullptr;
-  auto consider = [&](const agent_record& rec) {
-    if (rec.health_ == health::down || rec.state != agent::lifecycle_state::active)
+  const slot* best = nullptr;
+  hot_info best_hot;
+  auto consider = [&](const slot& s) {
+    auto h = hot(s);
+    if (h.health_ == health::down || h.state != agent::lifecycle_state::active)
       return;
-    if (best == nullptr || rank(rec) < rank(*best)
-        || (rank(rec) == rank(*best) && better_tie(rec.id.instance, best->id.instance)))
-      best = &rec;
+    if (best == nullptr || rank(h) < rank(best_hot)
+        || (rank(h) == rank(best_hot) && better_tie(s, *best))) {
+      best = &s;
+      best_hot = h;
+    }
   };
   for (auto& g : bk.groups()) {
     if (g.down == g.slots.size() || (range != nullptr && !range->matches(g.version)))
       continue; // down agents are never chosen
-    g.slots.for_each_run([&](const slot_list::slot* first, const slot_list::slot* last) {
+    g.slots.for_each_run([&](const slot* first, const slot* last) {
       for (auto* s = first; s != last; ++s) // overlap the cache misses of a run
-        prefetch_rank(*s->record);
+        __builtin_prefetch(s->hot);
       for (auto* s = first; s != last; ++s)
-        consider(*s->record);
+        consider(*s);
       return true;
     });
   }
-  if (best != nullptr && round_robin)
-    bk.last_pick = best->id.instance;
-  return best;
+  if (best == nullptr)
+    return nullptr;
+  if (round_robin)
+    bk.last_pick = best->record->id.instance;
+  return best->record;
 }
 
 void capability_index::for_each(const record_filter& f,
@@ -149,8 +169,8 @@ void capability_index::for_each(const record_filter& f,
     return;
   }
   for (auto& kvp : by_instance_)
-    if (matches(f, kvp.second->record))
-      fn(kvp.second->record);
+    if (auto& rec = slab_.record(kvp.second); matches(f, rec))
+      fn(rec);
 }
 
 } // namespace smith::registry

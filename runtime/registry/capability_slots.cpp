@@ -38,11 +38,11 @@ size_t slot_list::chunk_for(uint64_t prefix, const std::string& instance) const 
   return lo;
 }
 
-void slot_list::insert(agent_record* r) {
+void slot_list::insert(agent_record* r, const hot_info* hot) {
   auto prefix = prefix_of(r->id.instance);
   ++size_;
   if (chunks_.empty()) {
-    chunks_.emplace_back().push_back(slot{prefix, r});
+    chunks_.emplace_back().push_back(slot{prefix, r, hot});
     return;
   }
   auto ci = chunk_for(prefix, r->id.instance);
@@ -50,7 +50,7 @@ void slot_list::insert(agent_record* r) {
   auto pos = std::partition_point(c.begin(), c.end(), [&](const slot& s) {
     return before(s, prefix, r->id.instance);
   });
-  c.insert(pos, slot{prefix, r});
+  c.insert(pos, slot{prefix, r, hot});
   if (c.size() <= chunk_max)
     return;
   // Split a full chunk in half; only the chunk headers after it move.

@@ -7,14 +7,15 @@
 #include <vector>
 
 #include "runtime/registry/agent_record.hpp"
+#include "runtime/registry/record_slab.hpp"
 
 namespace smith::registry {
 
 /// Records ordered by instance id (byte-wise ascending), kept in chunks of at
 /// most `chunk_max` contiguous slots. Insert and erase cost O(log n) compares
 /// plus a shift of one chunk, so a list of a million candidates stays cheap to
-/// update; a walk from the front touches one cache line per four candidates
-/// until it reaches the records themselves.
+/// update; a walk from the front touches one cache line per 2.7 candidates
+/// until it reaches the records themselves (find_healthy reads only `hot`).
 ///
 /// The list does not own the records. A record must stay at its address, and
 /// keep its instance id, while it is listed.
@@ -24,14 +25,17 @@ public:
   static constexpr size_t chunk_max = 256;
 
   /// One candidate: the first 8 bytes of its instance id, big-endian and
-  /// zero-padded (so integer order agrees with byte order), and the record.
+  /// zero-padded (so integer order agrees with byte order), the record, and
+  /// its ranking fields (null when the owner keeps none).
   struct slot {
     uint64_t prefix;
     agent_record* record;
+    const hot_info* hot;
   };
 
-  /// Adds `r` in instance order. Precondition: no listed record has its instance id.
-  void insert(agent_record* r);
+  /// Adds `r` (with its ranking fields `hot`, which may be null) in instance
+  /// order. Precondition: no listed record has its instance id.
+  void insert(agent_record* r, const hot_info* hot = nullptr);
   /// Removes `r` (matched by address); false if it is not listed.
   bool erase(const agent_record* r);
 

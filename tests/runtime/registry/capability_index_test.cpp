@@ -85,9 +85,9 @@ TEST_CASE("find_healthy picks the least loaded, never down agents, degraded only
   capability_index idx;
   for (auto n : {"a", "b", "c"})
     idx.insert(make(n, "1.0.0", {{"work", "", {}}}));
-  idx.find_mutable("a-uuid")->load = {5, 0};
-  idx.find_mutable("b-uuid")->load = {1, 1};
-  idx.find_mutable("c-uuid")->load = {0, 0};
+  idx.set_load("a-uuid", {5, 0});
+  idx.set_load("b-uuid", {1, 1});
+  idx.set_load("c-uuid", {0, 0});
   idx.set_health("c-uuid", health::down);
   CHECK(idx.find_healthy("work", nullptr, false)->id.name == "b");
   idx.set_health("b-uuid", health::degraded);
