@@ -38,6 +38,21 @@ void prefetch_heap(const agent_record& r) {
   __builtin_prefetch(r.capabilities.data());
 }
 
+/// Candidates whose ranking fields find_healthy prefetches up front.
+constexpr size_t prefetch_candidates = 512;
+
+/// Issues the lists' misses level by level (chunk table, chunks, hot fields),
+/// so that the misses of many small version groups overlap.
+void prefetch_levels(const std::vector<const slot_list*>& lists) {
+  for (auto* l : lists)
+    l->prefetch_chunks();
+  for (auto* l : lists)
+    l->prefetch_slots();
+  size_t budget = prefetch_candidates;
+  for (auto* l : lists)
+    budget -= l->prefetch_hot(budget);
+}
+
 } // namespace
 
 size_t capability_index::discover(const discover_query& q, const agent::version_range* range,
@@ -50,17 +65,29 @@ size_t capability_index::discover(const discover_query& q, const agent::version_
   std::vector<const capability_bucket::group*> hits;
   size_t matches = 0;
   size_t budget = std::min<size_t>(q.limit == 0 ? 100 : q.limit, prefetch_records);
+  size_t covered = 0;
+  size_t first_groups = 0;
   for (auto& g : b->second.groups()) {
     if (range != nullptr && !range->matches(g.version))
       continue;
     hits.push_back(&g);
     if (q.metadata.empty())
       matches += g.slots.size() - (q.include_unhealthy ? 0 : g.down);
-    if (budget > 0)
-      g.slots.for_each([&](const agent_record& rec) {
-        prefetch_record(rec);
-        return --budget > 0;
-      });
+    if (covered < budget) { // a group that holds one of the first records
+      g.slots.prefetch_chunks();
+      covered += g.slots.size();
+      ++first_groups;
+    }
+  }
+  for (size_t k = 0; k < first_groups; ++k)
+    hits[k]->slots.prefetch_slots();
+  for (auto* g : hits) {
+    if (budget == 0)
+      break;
+    g->slots.for_each([&](const agent_record& rec) {
+      prefetch_record(rec);
+      return --budget > 0;
+    });
   }
   // The copies read each record's capabilities from the heap: fetch those
   // blocks together too, now that the first records are on their way.
@@ -136,17 +163,17 @@ const agent_record* capability_index::find_healthy(const std::string& capability
       best_hot = h;
     }
   };
-  for (auto& g : bk.groups()) {
-    if (g.down == g.slots.size() || (range != nullptr && !range->matches(g.version)))
-      continue; // down agents are never chosen
-    g.slots.for_each_run([&](const slot* first, const slot* last) {
-      for (auto* s = first; s != last; ++s) // overlap the cache misses of a run
-        __builtin_prefetch(s->hot);
+  std::vector<const slot_list*> lists;
+  for (auto& g : bk.groups())
+    if (g.down < g.slots.size() && (range == nullptr || range->matches(g.version)))
+      lists.push_back(&g.slots); // down agents are never chosen
+  prefetch_levels(lists);
+  for (auto* l : lists)
+    l->for_each_run([&](const slot* first, const slot* last) {
       for (auto* s = first; s != last; ++s)
         consider(*s);
       return true;
     });
-  }
   if (best == nullptr)
     return nullptr;
   if (round_robin)
