@@ -14,7 +14,14 @@ bridge_state::~bridge_state() {
   // Unsubscribing first: no callback may post to us while we go.
   subs.clear();
   agents.clear();
-  for (auto& [corr, p] : pending)
+  if (out && sys)
+    bridge::outbound::withdraw(*sys, out.get());
+  std::unordered_map<uint64_t, pending_call> left;
+  {
+    std::lock_guard guard{pending->mtx};
+    left.swap(pending->calls);
+  }
+  for (auto& [corr, p] : left)
     p.rp.deliver(caf::make_error(bridge::wire_code::unavailable, "bridge stopped"));
 }
 
@@ -27,13 +34,22 @@ bridge::bridge_stats collect_stats(bridge_self* self) {
   for (size_t i = 0; i < st.counters->rejected.size(); ++i)
     if (auto n = st.counters->rejected[i].load())
       out.rejected[bridge::status_of(static_cast<bridge::wire_code>(i))] += n;
-  out.pending_calls = st.pending.size();
+  {
+    std::lock_guard guard{st.pending->mtx};
+    out.pending_calls = st.pending->calls.size();
+  }
+  out.late_replies += st.pending->late.load();
   out.local_agents = st.agents.size();
   return out;
 }
 
 caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
   self->state.opts = std::move(opts);
+  auto& o = self->state.opts;
+  self->state.sys = &self->system();
+  self->state.out = std::make_shared<bridge::outbound>(
+    o.link, o.node, o.limits.max_payload);
+  bridge::outbound::install(self->system(), self->state.out);
   self->system().registry().put(bridge::bridge_name, caf::actor_cast<caf::strong_actor_ptr>(self));
   self->attach_functor([&sys = self->system(), addr = self->address()](const caf::error&) {
     auto cur = sys.registry().get(bridge::bridge_name);

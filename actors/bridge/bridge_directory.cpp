@@ -31,11 +31,13 @@ void add_agent(bridge_self* self, const registry::agent_record& r) {
       a.sub = std::move(*sub);
     }
   }
+  st.out->set_local(a.domain, a.name, a.handle, a.endpoints);
   st.agents.upsert(std::move(a));
 }
 
 void reset_directory(bridge_self* self, const std::vector<registry::agent_record>& snapshot) {
   self->state.agents.clear();
+  self->state.out->clear_local();
   for (auto& r : snapshot)
     add_agent(self, r);
 }
@@ -74,7 +76,8 @@ void on_watch_event(bridge_self* self, const registry::watch_event& ev) {
       add_agent(self, r);
       break;
     case registry::watch_kind::deregistered:
-      self->state.agents.erase(r.id.domain, r.id.name, r.id.instance);
+      if (self->state.agents.erase(r.id.domain, r.id.name, r.id.instance))
+        self->state.out->erase_local(r.id.domain, r.id.name, r.handle);
       break;
     default:
       break;
@@ -109,11 +112,7 @@ caf::error subscribe_routes(bridge_self* self) {
   for (auto& domain : st.opts.domains)
     if (auto err = add(bridge::broadcast_wildcard(domain), "", inbound_handler(self)))
       return err;
-  caf::actor me = caf::actor_cast<caf::actor>(self);
-  auto on_reply = [me](nats::inbound_msg&& m) {
-    caf::anon_send(me, bridge::reply_atom::value, std::move(m));
-  };
-  if (auto err = add(bridge::reply_wildcard(st.opts.link->reply_prefix), "", on_reply))
+  if (auto err = add(bridge::reply_wildcard(st.opts.link->reply_prefix), "", reply_handler(self)))
     return err;
   return rpc.flush(std::chrono::seconds{5});
 }

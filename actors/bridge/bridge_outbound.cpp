@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/bridge/bridge_state.hpp"
+#include "runtime/bridge/envelope.hpp"
 #include "runtime/bridge/replies.hpp"
 #include "runtime/bridge/subject.hpp"
 #include "runtime/bridge/wire.hpp"
@@ -63,13 +64,6 @@ caf::error publish(bridge_self* self, const bridge::call_request& cr, bool with_
                    : bridge::agent_subject(cr.target.domain, cr.target.name, cr.action);
   if (!subject)
     return caf::make_error(wire_code::bad_request, self->system().render(subject.error()));
-  std::string body;
-  if (!cr.payload.msg->SerializeToString(&body))
-    return caf::make_error(wire_code::bad_request, "payload did not serialize");
-  if (body.size() > st.opts.limits.max_payload)
-    return caf::make_error(wire_code::payload_too_large,
-                           std::to_string(body.size()) + " bytes exceed the limit of "
-                             + std::to_string(st.opts.limits.max_payload));
   std::string reply;
   if (with_reply) {
     auto r = bridge::reply_subject(st.opts.link->reply_prefix, correlation);
@@ -77,16 +71,13 @@ caf::error publish(bridge_self* self, const bridge::call_request& cr, bool with_
       return std::move(r.error());
     reply = std::move(*r);
   }
-  auto trace = cr.traceparent.empty() ? bridge::new_traceparent()
-                                      : bridge::child_traceparent(cr.traceparent);
-  auto sender = cr.sender.empty() ? st.opts.node : cr.sender;
-  auto headers = bridge::request_headers(cr.payload.msg->GetTypeName(),
-                                         std::optional<bridge::wall_time>{cr.deadline},
-                                         bridge::new_msg_id(), sender, trace);
+  bridge::request_meta meta{cr.deadline, cr.sender.empty() ? std::string_view{st.opts.node}
+                                                           : std::string_view{cr.sender},
+                            cr.traceparent};
   auto& conn = with_reply ? *st.opts.link->rpc : *st.opts.link->bulk;
-  if (auto err = conn.publish(*subject, reply, headers, body))
-    return caf::make_error(wire_code::unavailable,
-                           "publish to " + *subject + " failed: " + self->system().render(err));
+  if (auto err = bridge::publish_request(conn, *subject, reply, *cr.payload.msg, meta,
+                                         st.opts.limits.max_payload))
+    return err;
   subject_out = std::move(*subject);
   return {};
 }
@@ -100,12 +91,25 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
     return;
   }
   auto corr = ++st.next_correlation;
-  if (auto err = publish(self, cr, true, corr, p.subject)) {
-    p.rp.deliver(std::move(err));
+  auto rp = p.rp;
+  {
+    // Parked before publishing: the reply may reach the delivery thread before publish
+    // returns here.
+    std::lock_guard guard{st.pending->mtx};
+    st.pending->calls.emplace(corr, std::move(p));
+  }
+  std::string subject;
+  if (auto err = publish(self, cr, true, corr, subject)) {
+    if (st.pending->take(corr))
+      rp.deliver(std::move(err));
     return;
   }
+  {
+    std::lock_guard guard{st.pending->mtx};
+    if (auto i = st.pending->calls.find(corr); i != st.pending->calls.end())
+      i->second.subject = std::move(subject);
+  }
   ++st.stats.remote_calls;
-  st.pending.emplace(corr, std::move(p));
   self->delayed_send(self, left, bridge::expire_atom::value, corr);
 }
 
@@ -126,7 +130,14 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
   ++self->state.stats.casts;
-  if (auto* a = local_target(self, cr)) {
+  if (auto res = self->state.out->cast(cr)) { // the same path as bridge::cast
+    if (*res)
+      rp.deliver(std::move(*res));
+    else
+      rp.deliver(caf::ok_atom::value);
+    return;
+  }
+  if (auto* a = local_target(self, cr)) { // a pool member, without NATS
     auto found = endpoint_for(*a, cr.action, nullptr); // post checks the payload's type
     if (!found)
       rp.deliver(std::move(found.error()));
@@ -136,11 +147,8 @@ void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise 
       rp.deliver(caf::ok_atom::value);
     return;
   }
-  std::string subject;
-  if (auto err = publish(self, cr, false, 0, subject))
-    rp.deliver(std::move(err));
-  else
-    rp.deliver(caf::ok_atom::value);
+  rp.deliver(caf::make_error(wire_code::unknown_agent, "no agent " + cr.target.domain + "/"
+                                                         + cr.target.name + " on this node (no NATS)"));
 }
 
 void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
@@ -149,44 +157,97 @@ void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
   call_remote(self, cr, pending_call{rp, {}, true, expected, {}});
 }
 
+std::optional<pending_call> pending_table::take(uint64_t corr) {
+  std::lock_guard guard{mtx};
+  auto i = calls.find(corr);
+  if (i == calls.end())
+    return std::nullopt;
+  std::optional<pending_call> out{std::move(i->second)};
+  calls.erase(i);
+  return out;
+}
+
+namespace {
+
+/// Answers `p`'s caller from any thread: the response goes straight into its mailbox
+/// (no execution unit: CAF schedules the caller itself, as for anon_send).
+void answer(const pending_call& p, caf::message msg) {
+  auto& src = p.rp.source();
+  if (src)
+    src->enqueue(nullptr, p.rp.id().response_id(), std::move(msg), nullptr);
+}
+
+} // namespace
+
+std::function<void(nats::inbound_msg&&)> reply_handler(bridge_self* self) {
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto table = self->state.pending;
+  auto prefix = self->state.opts.link->reply_prefix;
+  return [me, table, prefix](nats::inbound_msg&& m) {
+    auto corr = bridge::parse_reply_subject(prefix, m.subject);
+    bool direct = false;
+    if (corr) {
+      std::lock_guard guard{table->mtx};
+      auto i = table->calls.find(*corr);
+      if (i == table->calls.end()) {
+        table->late.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      direct = !i->second.gather && i->second.rp.stages().empty();
+    }
+    if (!direct) {
+      caf::anon_send(me, bridge::reply_atom::value, std::move(m));
+      return;
+    }
+    auto p = table->take(*corr);
+    if (!p)
+      return; // expired meanwhile: the bridge answered
+    auto res = bridge::decode_reply(m);
+    answer(*p, res ? caf::make_message(std::move(*res)) : caf::make_message(std::move(res.error())));
+  };
+}
+
 void on_reply(bridge_self* self, nats::inbound_msg& m) {
   auto& st = self->state;
   auto corr = bridge::parse_reply_subject(st.opts.link->reply_prefix, m.subject);
-  auto i = corr ? st.pending.find(*corr) : st.pending.end();
-  if (i == st.pending.end()) {
+  std::unique_lock guard{st.pending->mtx};
+  auto& calls = st.pending->calls;
+  auto i = corr ? calls.find(*corr) : calls.end();
+  if (i == calls.end()) {
     ++st.stats.late_replies; // its deadline passed already, or not ours
     return;
   }
   auto& p = i->second;
   auto res = bridge::decode_reply(m);
   if (!p.gather) {
+    auto rp = std::move(p.rp);
+    calls.erase(i);
+    guard.unlock();
     if (res)
-      p.rp.deliver(std::move(*res));
+      rp.deliver(std::move(*res));
     else
-      p.rp.deliver(std::move(res.error()));
-    st.pending.erase(i);
+      rp.deliver(std::move(res.error()));
     return;
   }
   if (res)
     p.gathered.push_back(std::move(*res));
   if (p.expected != 0 && p.gathered.size() >= p.expected) {
-    p.rp.deliver(std::move(p.gathered));
-    st.pending.erase(i);
+    auto done = std::move(p);
+    calls.erase(i);
+    guard.unlock();
+    done.rp.deliver(std::move(done.gathered));
   }
 }
 
 void on_expire(bridge_self* self, uint64_t correlation) {
-  auto& st = self->state;
-  auto i = st.pending.find(correlation);
-  if (i == st.pending.end())
+  auto p = self->state.pending->take(correlation);
+  if (!p)
     return;
-  auto& p = i->second;
-  if (p.gather)
-    p.rp.deliver(std::move(p.gathered));
+  if (p->gather)
+    p->rp.deliver(std::move(p->gathered));
   else
-    p.rp.deliver(caf::make_error(wire_code::deadline_exceeded,
-                                 "no reply from " + p.subject + " before the deadline"));
-  st.pending.erase(i);
+    p->rp.deliver(caf::make_error(wire_code::deadline_exceeded,
+                                  "no reply from " + p->subject + " before the deadline"));
 }
 
 } // namespace smith::actors

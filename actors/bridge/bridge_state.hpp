@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +18,7 @@
 
 #include "actors/bridge/bridge_actor.hpp"
 #include "actors/bridge/local_directory.hpp"
+#include "runtime/bridge/outbound.hpp"
 
 namespace smith::actors {
 
@@ -39,6 +42,18 @@ struct pending_call {
   std::vector<bridge::wire_payload> gathered;
 };
 
+/// Our calls awaiting replies. Shared with the reply subscription's callback, which
+/// answers a plain call straight to its caller from the delivery thread; the actor adds
+/// calls, expires them and handles gathers.
+struct pending_table {
+  std::mutex mtx;
+  std::unordered_map<uint64_t, pending_call> calls;
+  /// Replies that found no call (deadline passed, or not ours).
+  std::atomic<uint64_t> late{0};
+  /// Removes and returns the call `corr`, if it is still waiting.
+  std::optional<pending_call> take(uint64_t corr);
+};
+
 struct bridge_state {
   static const char* name;
   /// Runs when the actor exits (CAF destroys a stateful actor's state in on_exit):
@@ -47,9 +62,12 @@ struct bridge_state {
   bridge_options opts;
   std::shared_ptr<wire_counters> counters = std::make_shared<wire_counters>();
   local_directory agents;
+  /// The direct cast path callers use (bridge::cast); mirrors the named local agents.
+  std::shared_ptr<bridge::outbound> out;
+  caf::actor_system* sys = nullptr;
   caf::actor registry;
   std::vector<nats::subscription> subs;
-  std::unordered_map<uint64_t, pending_call> pending;
+  std::shared_ptr<pending_table> pending = std::make_shared<pending_table>();
   uint64_t next_correlation = 0;
   bridge::bridge_stats stats;
   /// Per "domain.name.action" of local agents.
@@ -78,6 +96,9 @@ void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
                caf::response_promise rp);
 void on_reply(bridge_self* self, nats::inbound_msg& m);
+/// The reply subscription's callback: answers plain calls from the delivery thread,
+/// posts gathers (and calls forwarded through stages) to the bridge.
+std::function<void(nats::inbound_msg&&)> reply_handler(bridge_self* self);
 void on_expire(bridge_self* self, uint64_t correlation);
 
 } // namespace smith::actors

@@ -111,6 +111,28 @@ caf::error connection::publish(std::string_view subject, std::string_view reply,
   return err;
 }
 
+caf::error connection::publish_fields(std::string_view subject, std::string_view reply,
+                                      const header_field* fields, size_t count,
+                                      std::string_view data) {
+  if (data.size() > static_cast<size_t>(INT_MAX))
+    return make_nats_error(nats_errc::max_payload, payload_context(subject, data.size()));
+  // Reused per thread: nats.c wants NUL-terminated subjects, callers pass views.
+  thread_local std::string subj, rep;
+  subj.assign(subject);
+  rep.assign(reply);
+  natsMsg* msg = nullptr;
+  auto s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
+                          static_cast<int>(data.size()));
+  for (size_t i = 0; s == NATS_OK && i < count; ++i)
+    s = natsMsgHeader_Add(msg, fields[i].key, fields[i].value);
+  if (s == NATS_OK)
+    s = natsConnection_PublishMsg(nc_, msg);
+  natsMsg_Destroy(msg); // accepts null
+  if (s == NATS_OK)
+    return {};
+  return make_nats_error(s, payload_context(subject, data.size()));
+}
+
 caf::expected<inbound_msg> connection::request(std::string_view subject, const header_list& headers,
                                                std::string_view data,
                                                std::chrono::milliseconds timeout) {

@@ -87,6 +87,18 @@ public:
   caf::error publish(std::string_view subject, std::string_view reply, const header_list& headers,
                      std::string_view data);
 
+  /// One header of publish_fields: NUL-terminated key and value, borrowed for the call.
+  struct header_field {
+    const char* key;
+    const char* value;
+  };
+
+  /// Like publish, without a header_list: the fields are copied straight into the nats.c
+  /// message, so a sender can keep them in reused buffers (no per-message vector of
+  /// strings). Same errors as publish.
+  caf::error publish_fields(std::string_view subject, std::string_view reply,
+                            const header_field* fields, size_t count, std::string_view data);
+
   /// Subscribes to `subject` (wildcards allowed), in queue group `queue` unless empty.
   /// `on_msg` runs on a delivery-pool thread, one message at a time per subscription; it
   /// should not throw (if it does, the exception is reported as conn_event::error).

@@ -1,0 +1,63 @@
+// Request envelopes encoded into per-thread buffers.
+#include "runtime/bridge/envelope.hpp"
+
+#include <string>
+
+#include <google/protobuf/message.h>
+
+namespace smith::bridge {
+
+namespace {
+
+/// The per-thread scratch space of one envelope.
+struct scratch {
+  std::string body;
+  std::string type;
+  std::string deadline;
+  std::string msg_id;
+  std::string sender;
+  std::string trace;
+};
+
+scratch& buffers() {
+  thread_local scratch s;
+  return s;
+}
+
+caf::error unavailable(std::string_view subject, const caf::error& err) {
+  std::string text = "publish to ";
+  text.append(subject).append(" failed: ").append(caf::to_string(err));
+  return caf::make_error(wire_code::unavailable, std::move(text));
+}
+
+} // namespace
+
+caf::error publish_request(nats::connection& conn, std::string_view subject,
+                           std::string_view reply, const google::protobuf::Message& msg,
+                           const request_meta& meta, size_t max_payload) {
+  auto& b = buffers();
+  if (!msg.SerializeToString(&b.body)) // clears, keeps the capacity
+    return caf::make_error(wire_code::bad_request, "payload did not serialize");
+  if (b.body.size() > max_payload)
+    return caf::make_error(wire_code::payload_too_large,
+                           std::to_string(b.body.size()) + " bytes exceed the limit of "
+                             + std::to_string(max_payload));
+  b.type.assign(msg.GetDescriptor()->full_name());
+  b.deadline = encode_deadline(meta.deadline);
+  b.msg_id = new_msg_id();
+  b.sender.assign(meta.sender);
+  b.trace = meta.parent_trace.empty() ? new_traceparent() : child_traceparent(meta.parent_trace);
+  nats::connection::header_field fields[5];
+  size_t n = 0;
+  fields[n++] = {header::type.data(), b.type.c_str()};
+  fields[n++] = {header::deadline.data(), b.deadline.c_str()};
+  fields[n++] = {header::msg_id.data(), b.msg_id.c_str()};
+  if (!b.sender.empty())
+    fields[n++] = {header::sender.data(), b.sender.c_str()};
+  fields[n++] = {header::traceparent.data(), b.trace.c_str()};
+  if (auto err = conn.publish_fields(subject, reply, fields, n, b.body))
+    return unavailable(subject, err);
+  return {};
+}
+
+} // namespace smith::bridge

@@ -1,0 +1,130 @@
+// The direct cast path and the per-actor-system table of them.
+#include "runtime/bridge/outbound.hpp"
+
+#include <mutex>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <google/protobuf/message.h>
+
+#include "runtime/bridge/call.hpp"
+#include "runtime/bridge/envelope.hpp"
+#include "runtime/bridge/replies.hpp"
+#include "runtime/bridge/subject.hpp"
+
+namespace smith::bridge {
+
+namespace {
+
+std::string key_of(const std::string& domain, const std::string& name) {
+  std::string k;
+  k.reserve(domain.size() + name.size() + 1);
+  k.append(domain).append(1, '/').append(name);
+  return k;
+}
+
+/// One direct path per actor system (a process may run several nodes, e.g. benchmarks).
+struct table {
+  std::mutex mtx;
+  std::unordered_map<const caf::actor_system*, std::shared_ptr<outbound>> paths;
+};
+
+table& paths() {
+  static table t;
+  return t;
+}
+
+} // namespace
+
+outbound::outbound(std::shared_ptr<nats_link> link, std::string node, size_t max_payload)
+  : link_(std::move(link)), node_(std::move(node)), max_payload_(max_payload) {
+  // nop
+}
+
+void outbound::set_local(const std::string& domain, const std::string& name, caf::actor handle,
+                         std::shared_ptr<const agent::endpoint_table> endpoints) {
+  std::unique_lock guard{mtx_};
+  locals_[key_of(domain, name)] = local_entry{std::move(handle), std::move(endpoints)};
+}
+
+void outbound::erase_local(const std::string& domain, const std::string& name,
+                           const caf::actor& handle) {
+  std::unique_lock guard{mtx_};
+  auto i = locals_.find(key_of(domain, name));
+  if (i != locals_.end() && i->second.handle == handle)
+    locals_.erase(i);
+}
+
+void outbound::clear_local() {
+  std::unique_lock guard{mtx_};
+  locals_.clear();
+}
+
+std::optional<outbound::local_entry> outbound::local(const std::string& domain,
+                                                     const std::string& name) const {
+  std::shared_lock guard{mtx_};
+  auto i = locals_.find(key_of(domain, name));
+  if (i == locals_.end())
+    return std::nullopt;
+  return i->second;
+}
+
+std::optional<caf::error> outbound::cast(const call_request& cr) {
+  if (auto a = local(cr.target.domain, cr.target.name)) {
+    auto* ep = a->endpoints ? a->endpoints->find(cr.action) : nullptr;
+    if (!ep)
+      return caf::make_error(wire_code::unknown_action, cr.target.domain + "/" + cr.target.name
+                                                          + " has no action '" + cr.action + "'");
+    if (auto err = ep->post(a->handle, cr.payload.msg)) // checks the payload's type
+      return as_wire_error(err);
+    return caf::error{};
+  }
+  if (!link_)
+    return std::nullopt;
+  if (!cr.payload.msg)
+    return caf::make_error(wire_code::bad_request, "call without a payload");
+  auto subject = cr.target.name == "_all"
+                   ? broadcast_subject(cr.target.domain, cr.action)
+                   : agent_subject(cr.target.domain, cr.target.name, cr.action);
+  if (!subject)
+    return caf::make_error(wire_code::bad_request, caf::to_string(subject.error()));
+  request_meta meta{cr.deadline, cr.sender.empty() ? std::string_view{node_} : cr.sender,
+                    cr.traceparent};
+  return publish_request(*link_->bulk, *subject, {}, *cr.payload.msg, meta, max_payload_);
+}
+
+void outbound::install(caf::actor_system& sys, std::shared_ptr<outbound> ob) {
+  auto& t = paths();
+  std::lock_guard guard{t.mtx};
+  t.paths[&sys] = std::move(ob);
+}
+
+void outbound::withdraw(caf::actor_system& sys, const outbound* ob) {
+  auto& t = paths();
+  std::lock_guard guard{t.mtx};
+  auto i = t.paths.find(&sys);
+  if (i != t.paths.end() && i->second.get() == ob)
+    t.paths.erase(i);
+}
+
+std::shared_ptr<outbound> outbound::find(caf::actor_system& sys) {
+  auto& t = paths();
+  std::lock_guard guard{t.mtx};
+  auto i = t.paths.find(&sys);
+  return i == t.paths.end() ? nullptr : i->second;
+}
+
+caf::error cast(caf::actor_system& sys, agent_ref ref, std::string action, wire_payload req,
+                wall_time deadline) {
+  call_request cr{std::move(ref), std::move(action), std::move(req), deadline, {}, {}};
+  if (auto ob = outbound::find(sys))
+    if (auto res = ob->cast(cr))
+      return std::move(*res);
+  auto br = find_bridge(sys);
+  if (!br)
+    return caf::make_error(wire_code::unavailable, "no bridge on this node");
+  caf::anon_send(br, cast_atom::value, std::move(cr));
+  return {};
+}
+
+} // namespace smith::bridge
