@@ -53,6 +53,34 @@ void prefetch_levels(const std::vector<const slot_list*>& lists) {
     budget -= l->prefetch_hot(budget);
 }
 
+hot_info hot_of_slot(const slot_list::slot& s) {
+  return s.hot != nullptr ? *s.hot : record_slab::hot_of(*s.record);
+}
+
+/// find_healthy's order: healthy before degraded, then the lower load.
+std::pair<int, uint64_t> rank_of(const hot_info& h) {
+  return {h.health_ == health::healthy ? 0 : 1, h.load};
+}
+
+bool selectable(const hot_info& h) {
+  return h.health_ != health::down && h.state == agent::lifecycle_state::active;
+}
+
+/// The first selectable slot of the lowest rank in `l` (null if none).
+const slot_list::slot* lowest_ranked(const slot_list& l) {
+  const slot_list::slot* out = nullptr;
+  std::pair<int, uint64_t> best;
+  l.for_each_run([&](const slot_list::slot* first, const slot_list::slot* last) {
+    for (auto* s = first; s != last; ++s)
+      if (auto h = hot_of_slot(*s); selectable(h) && (out == nullptr || rank_of(h) < best)) {
+        out = s;
+        best = rank_of(h);
+      }
+    return true;
+  });
+  return out;
+}
+
 } // namespace
 
 size_t capability_index::discover(const discover_query& q, const agent::version_range* range,
@@ -137,9 +165,8 @@ const agent_record* capability_index::find_healthy(const std::string& capability
     return nullptr;
   auto& bk = b->second;
   using slot = slot_list::slot;
-  auto hot = [](const slot& s) { return s.hot != nullptr ? *s.hot : record_slab::hot_of(*s.record); };
-  // Rank: healthy before degraded, then lower load, then the tie-break.
-  auto rank = [](const hot_info& h) { return std::pair{h.health_ == health::healthy ? 0 : 1, h.load}; };
+  auto hot = hot_of_slot;
+  auto rank = rank_of; // then the tie-break
   auto better_tie = [&](const slot& x, const slot& y) {
     if (!round_robin && x.prefix != y.prefix)
       return x.prefix < y.prefix; // the records stay untouched
@@ -155,7 +182,7 @@ const agent_record* capability_index::find_healthy(const std::string& capability
   hot_info best_hot;
   auto consider = [&](const slot& s) {
     auto h = hot(s);
-    if (h.health_ == health::down || h.state != agent::lifecycle_state::active)
+    if (!selectable(h))
       return;
     if (best == nullptr || rank(h) < rank(best_hot)
         || (rank(h) == rank(best_hot) && better_tie(s, *best))) {
@@ -168,12 +195,26 @@ const agent_record* capability_index::find_healthy(const std::string& capability
     if (g.down < g.slots.size() && (range == nullptr || range->matches(g.version)))
       lists.push_back(&g.slots); // down agents are never chosen
   prefetch_levels(lists);
-  for (auto* l : lists)
-    l->for_each_run([&](const slot* first, const slot* last) {
-      for (auto* s = first; s != last; ++s)
-        consider(*s);
-      return true;
-    });
+  if (round_robin) {
+    for (auto* l : lists)
+      l->for_each_run([&](const slot* first, const slot* last) {
+        for (auto* s = first; s != last; ++s)
+          consider(*s);
+        return true;
+      });
+  } else {
+    // A list is in instance order, so its first slot of the lowest rank wins
+    // it without comparing ids; only the winners of the lists compare ids, and
+    // their records (for ids with equal 8-byte prefixes) are fetched together.
+    std::vector<const slot*> winners;
+    for (auto* l : lists)
+      if (auto* w = lowest_ranked(*l))
+        winners.push_back(w);
+    for (auto* w : winners)
+      __builtin_prefetch(&w->record->id.instance);
+    for (auto* w : winners)
+      consider(*w);
+  }
   if (best == nullptr)
     return nullptr;
   if (round_robin)

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <random>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -76,4 +78,47 @@ TEST_CASE("find_healthy follows set_load, set_state and set_health") {
   REQUIRE_FALSE(idx.insert(numbered(3))); // reuses the freed slot
   CHECK(name() == "a-3");
   CHECK(idx.find("instance-with-a-long-id-3")->capabilities.front().metadata.at("k") == "3");
+}
+
+TEST_CASE("find_healthy agrees with a brute-force choice through random loads and health") {
+  std::mt19937 rng{7};
+  capability_index idx;
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < 300; ++i) {
+    agent_record r;
+    // Half the ids share their first 8 bytes, so ties fall back to full ids.
+    std::string id = i % 2 == 0 ? "same-prefix-" : "p";
+    id += std::to_string(rng() % 100000);
+    id += "-";
+    id += std::to_string(i);
+    auto version = std::to_string(1 + i % 3);
+    version += '.';
+    version += std::to_string(i % 7);
+    version += ".0";
+    r.id = {"tests", id + "-name", id, version};
+    r.capabilities.push_back({"work", "", {}});
+    REQUIRE_FALSE(idx.insert(std::move(r)));
+    ids.push_back(id);
+  }
+  auto range = *agent::version_range::parse("^1 || ^2");
+  for (int round = 0; round < 50; ++round) {
+    for (auto& id : ids) {
+      idx.set_load(id, {rng() % 4, 0});
+      idx.set_health(id, static_cast<health>(1 + rng() % 3));
+      idx.set_state(id, rng() % 5 == 0 ? agent::lifecycle_state::suspended : agent::lifecycle_state::active);
+    }
+    const agent_record* want = nullptr;
+    auto key = [](const agent_record& r) {
+      return std::tuple{r.health_ == health::healthy ? 0 : 1, r.load.mailbox_depth, r.id.instance};
+    };
+    for (auto& id : ids) {
+      auto* r = idx.find(id);
+      if (r->health_ == health::down || r->state != agent::lifecycle_state::active
+          || !range.matches(*agent::parse_semver(r->id.version)))
+        continue;
+      if (want == nullptr || key(*r) < key(*want))
+        want = r;
+    }
+    CHECK(idx.find_healthy("work", &range, false) == want);
+  }
 }
