@@ -1,12 +1,18 @@
 // The KV worker: a detached actor, so JetStream round trips never block a scheduler thread.
 #include "actors/cluster/kv_writer.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
 namespace smith::cluster {
 
 namespace {
+
+/// Tries of one KV put before it is logged as failed (backoff 50, 100, 200 ms between).
+constexpr int kv_put_attempts = 4;
 
 struct kv_writer_state {
   static inline const char* name = "smith.kv_writer";
@@ -37,6 +43,23 @@ void log_error(kv_self self, const caf::error& err, const char* what, const std:
     spdlog::warn("replicator: KV {} of {} failed: {}", what, key, self->system().render(err));
 }
 
+/// Puts with a bounded retry: right after a bucket with replicas=3 is created its stream
+/// may not have a leader yet, and the first puts fail. The worker is detached, so the
+/// short blocking backoff (at most ~0.75 s) stalls only it, and it keeps the order of
+/// puts and erases, which a timer-based retry would not.
+void put(kv_self self, nats::kv_bucket& b, const std::string& key, const std::string& value) {
+  auto backoff = std::chrono::milliseconds{50};
+  for (int attempt = 1;; ++attempt) {
+    auto rev = b.put(key, value);
+    if (rev)
+      return;
+    if (attempt == kv_put_attempts)
+      return log_error(self, rev.error(), "put", key);
+    std::this_thread::sleep_for(backoff); // backoff of a detached worker, not synchronisation
+    backoff *= 2;
+  }
+}
+
 void refresh(kv_self self, const std::string& prefix,
              const std::map<std::string, std::string>& entries) {
   auto* b = bucket(self);
@@ -50,8 +73,7 @@ void refresh(kv_self self, const std::string& prefix,
     log_error(self, current.error(), "listing", prefix);
   }
   for (auto& [key, value] : entries)
-    if (auto rev = b->put(key, value); !rev)
-      log_error(self, rev.error(), "put", key);
+    put(self, *b, key, value);
 }
 
 caf::behavior kv_writer_impl(kv_self self, std::shared_ptr<nats::connection> conn,
@@ -61,8 +83,7 @@ caf::behavior kv_writer_impl(kv_self self, std::shared_ptr<nats::connection> con
   return {
     [=](kv_put_atom, const std::string& key, const std::string& value) {
       if (auto* b = bucket(self))
-        if (auto rev = b->put(key, value); !rev)
-          log_error(self, rev.error(), "put", key);
+        put(self, *b, key, value);
     },
     [=](kv_erase_atom, const std::string& key) {
       if (auto* b = bucket(self))

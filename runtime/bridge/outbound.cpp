@@ -75,7 +75,11 @@ std::optional<caf::error> outbound::cast(const call_request& cr) {
     if (!ep)
       return caf::make_error(wire_code::unknown_action, cr.target.domain + "/" + cr.target.name
                                                           + " has no action '" + cr.action + "'");
-    if (auto err = ep->post(a->handle, cr.payload.msg)) // checks the payload's type
+    if (cr.payload.msg && cr.payload.msg->GetDescriptor() != ep->request_type)
+      return caf::make_error(wire_code::unknown_type, "action '" + cr.action + "' takes "
+                                                        + ep->request_type->full_name() + ", not "
+                                                        + cr.payload.msg->GetTypeName());
+    if (auto err = ep->post(a->handle, cr.payload.msg)) // null payload: bad_request
       return as_wire_error(err);
     return caf::error{};
   }

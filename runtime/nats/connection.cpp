@@ -35,18 +35,29 @@ const char* to_string(conn_event x) {
 }
 
 void connection::event_hub::emit(conn_event ev, const std::string& detail) noexcept {
+  // Copied under the lock, called outside it: a handler may (un)register listeners.
+  event_handler first;
+  std::vector<event_handler> rest;
   try {
-    event_handler copy;
-    {
-      std::lock_guard guard{mtx};
-      copy = handler;
-    }
-    if (copy)
-      copy(ev, detail);
+    std::lock_guard guard{mtx};
+    first = handler;
+    rest.reserve(listeners.size());
+    for (auto& [id, l] : listeners)
+      rest.push_back(l);
   } catch (...) {
-    // An event handler that throws has nobody left to tell; the event is lost, the
-    // nats.c thread survives.
+    return; // out of memory copying handlers: the event is lost, the nats.c thread survives
   }
+  auto call = [&](const event_handler& h) {
+    try {
+      if (h)
+        h(ev, detail);
+    } catch (...) {
+      // A handler that throws has nobody left to tell; the others still run.
+    }
+  };
+  call(first);
+  for (auto& h : rest)
+    call(h);
 }
 
 bool connection::event_hub::wait_closed(std::chrono::milliseconds timeout) {
@@ -114,6 +125,8 @@ caf::error connection::publish(std::string_view subject, std::string_view reply,
 caf::error connection::publish_fields(std::string_view subject, std::string_view reply,
                                       const header_field* fields, size_t count,
                                       std::string_view data) {
+  if (subject.empty()) // natsMsg_Create would call it an invalid argument; publish says this
+    return make_nats_error(nats_errc::invalid_subject, payload_context(subject, data.size()));
   if (data.size() > static_cast<size_t>(INT_MAX))
     return make_nats_error(nats_errc::max_payload, payload_context(subject, data.size()));
   // Reused per thread: nats.c wants NUL-terminated subjects, callers pass views.
@@ -165,6 +178,18 @@ caf::error connection::flush(std::chrono::milliseconds timeout) {
 void connection::on_event(event_handler handler) {
   std::lock_guard guard{hub_->mtx};
   hub_->handler = std::move(handler);
+}
+
+uint64_t connection::add_listener(event_handler listener) {
+  std::lock_guard guard{hub_->mtx};
+  auto id = ++hub_->next_listener;
+  hub_->listeners.emplace(id, std::move(listener));
+  return id;
+}
+
+void connection::remove_listener(uint64_t id) {
+  std::lock_guard guard{hub_->mtx};
+  hub_->listeners.erase(id);
 }
 
 bool connection::connected() const {

@@ -116,6 +116,14 @@ public:
   /// Installs (or replaces) the event handler; thread-safe, may be called at any time.
   void on_event(event_handler handler);
 
+  /// Adds a listener called for every event besides the on_event handler (any number of
+  /// them, e.g. the bridge and the cluster actors); returns its id. Thread-safe.
+  uint64_t add_listener(event_handler listener);
+
+  /// Removes listener `id` (unknown ids are ignored). An event being delivered at that
+  /// moment may still reach it once; thread-safe.
+  void remove_listener(uint64_t id);
+
   /// True while the link to a server is up.
   bool connected() const;
 

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,10 +19,13 @@ struct connection::event_hub {
   std::mutex mtx;
   std::condition_variable cv;
   event_handler handler;
+  /// Further listeners (connection::add_listener), by id.
+  std::map<uint64_t, event_handler> listeners;
+  uint64_t next_listener = 0;
   /// Set by the closed callback: nats.c will call nothing else on this hub.
   bool closed = false;
 
-  /// Calls the handler (outside the lock); never throws.
+  /// Calls the handler and every listener (outside the lock); never throws.
   void emit(conn_event ev, const std::string& detail) noexcept;
 
   /// Waits until the closed callback ran or `timeout` passed; returns whether it ran.

@@ -12,6 +12,7 @@
 #include "smith/examples/v1/examples.pb.h"
 #include "domains/examples/examples_domain.hpp"
 #include "runtime/bridge/call.hpp"
+#include "runtime/bridge/outbound.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/config/config_loader.hpp"
 #include "runtime/core/system_setup.hpp"
@@ -186,4 +187,39 @@ TEST_CASE("errors come back typed: unknown action, wrong type, nobody there") {
                                                       echo_req("x"), n.a.in(2s));
   REQUIRE_FALSE(nobody);
   CHECK(bridge::code_of(nobody.error()) == bridge::wire_code::unavailable);
+}
+
+TEST_CASE("bridge::cast reaches a local and a remote agent without a reply; refusals come back at once") {
+  two_nodes n;
+  caf::scoped_actor self{*n.a.sys};
+  bridge::endpoint_proxy<ev1::AddRequest, ev1::CounterValue> add_local{
+    {"examples", "counter-na-1"}, "add"};
+  bridge::endpoint_proxy<ev1::AddRequest, ev1::CounterValue> add_remote{
+    {"examples", "counter-nb-1"}, "add"};
+  ev1::AddRequest three;
+  three.set_n(3);
+  for (std::string name : {"counter-na-1", "counter-nb-1"})
+    for (int i = 0; i < 10; ++i)
+      REQUIRE_FALSE(bridge::cast(*n.a.sys, {"examples", name}, "add", bridge::copy_payload(three),
+                                 n.a.in(2s)));
+  ev1::AddRequest zero;
+  for (auto* proxy : {&add_local, &add_remote}) {
+    auto until = std::chrono::steady_clock::now() + 5s;
+    int64_t seen = -1;
+    while (seen != 30 && std::chrono::steady_clock::now() < until) {
+      auto v = proxy->blocking(self, zero, n.a.in(2s));
+      REQUIRE(v);
+      seen = v->value();
+    }
+    CHECK(seen == 30);
+  }
+  auto err = bridge::cast(*n.a.sys, {"examples", "counter-na-1"}, "nope",
+                          bridge::copy_payload(three), n.a.in(2s));
+  CHECK(err == bridge::wire_code::unknown_action);
+  err = bridge::cast(*n.a.sys, {"examples", "counter-na-1"}, "add",
+                     bridge::copy_payload(echo_req("x")), n.a.in(2s));
+  CHECK(err == bridge::wire_code::unknown_type);
+  err = bridge::cast(*n.a.sys, {"examples", "counter-nb-1"}, "add", bridge::wire_payload{},
+                     n.a.in(2s));
+  CHECK(err == bridge::wire_code::bad_request);
 }

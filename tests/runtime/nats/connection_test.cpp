@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
+#include <stdexcept>
 
 #include "tests/runtime/nats/nats_test_support.hpp"
 
@@ -243,4 +244,65 @@ TEST_CASE("a subscription that outlives close() is torn down without waiting") {
   sub->reset();
   CHECK(std::chrono::steady_clock::now() - start < 1s);
   CHECK_FALSE(sub->valid());
+}
+
+TEST_CASE("publish_fields sends the given headers, reply and bytes; errors like publish") {
+  smith::test::nats_server server;
+  collector<inbound_msg> got;
+  auto conn = connect_to(server);
+  auto sub = conn->subscribe("t.fields", "", [&](inbound_msg&& m) { got.add(std::move(m)); });
+  REQUIRE(sub);
+  REQUIRE_FALSE(conn->flush(2s));
+  connection::header_field fs[] = {{"Smith-Type", "x.v1.Echo"}, {"Multi", "a"}, {"Multi", "b"}};
+  REQUIRE_FALSE(conn->publish_fields("t.fields", "reply.here", fs, 3, std::string{"a\0b", 3}));
+  REQUIRE_FALSE(conn->publish_fields("t.fields", "", nullptr, 0, "plain"));
+  REQUIRE(wait_until([&] { return got.size() == 2; }));
+  auto msgs = got.snapshot();
+  CHECK(msgs[0].reply == "reply.here");
+  CHECK(msgs[0].data == std::string{"a\0b", 3});
+  REQUIRE(find_header(msgs[0].headers, "Smith-Type") != nullptr);
+  CHECK(*find_header(msgs[0].headers, "Smith-Type") == "x.v1.Echo");
+  CHECK(std::count_if(msgs[0].headers.begin(), msgs[0].headers.end(),
+                      [](auto& kv) { return kv.first == "Multi"; })
+        == 2);
+  CHECK(msgs[1].reply.empty());
+  CHECK(msgs[1].data == "plain");
+  CHECK(errc_of(conn->publish_fields("", "", nullptr, 0, "x"))
+        == nats_errc::invalid_subject);
+  conn->close();
+  CHECK(errc_of(conn->publish_fields("t.fields", "", fs, 1, "x")) == nats_errc::connection_closed);
+}
+
+TEST_CASE("every listener and the on_event handler see each event; a removed one no more") {
+  smith::test::nats_server server;
+  std::atomic<int> handler{0}, first{0}, second{0};
+  auto conn = connect_to(server);
+  conn->on_event([&](conn_event ev, const std::string&) {
+    if (ev == conn_event::error)
+      ++handler;
+  });
+  auto id1 = conn->add_listener([&](conn_event ev, const std::string&) {
+    if (ev == conn_event::error)
+      ++first;
+  });
+  conn->add_listener([&](conn_event ev, const std::string&) {
+    if (ev == conn_event::error) {
+      ++second;
+      throw std::runtime_error("a throwing listener does not stop the others");
+    }
+  });
+  std::atomic<int> calls{0};
+  auto sub = conn->subscribe("t.listen", "", [&](inbound_msg&&) {
+    ++calls;
+    throw std::runtime_error("boom"); // reported as an error event
+  });
+  REQUIRE(sub);
+  REQUIRE_FALSE(conn->flush(2s));
+  REQUIRE_FALSE(conn->publish("t.listen", "", {}, "1"));
+  REQUIRE(wait_until([&] { return handler == 1 && first == 1 && second == 1; }));
+  conn->remove_listener(id1);
+  conn->remove_listener(12345); // unknown: ignored
+  REQUIRE_FALSE(conn->publish("t.listen", "", {}, "2"));
+  REQUIRE(wait_until([&] { return handler == 2 && second == 2; }));
+  CHECK(first == 1);
 }
