@@ -1,0 +1,177 @@
+// Group commit: one WriteBatch per drained run of group/none requests, one per sync request.
+#include "runtime/persistence/commit_writer.hpp"
+
+#include <rocksdb/write_batch.h>
+
+#include "runtime/persistence/event_db.hpp"
+#include "runtime/persistence/event_keys.hpp"
+#include "runtime/persistence/persistence_errc.hpp"
+#include "runtime/storage/storage_errc.hpp"
+
+namespace smith::persistence {
+
+/// Requests committed by one RocksDB write, with their results until the write is done.
+struct commit_writer::segment {
+  rocksdb::WriteBatch batch;
+  bool sync = false;
+  std::vector<std::pair<commit_request*, caf::expected<append_ack>>> results;
+  /// Dedup keys written by this batch (not yet visible in the database).
+  std::unordered_map<std::string, uint64_t> pending;
+};
+
+commit_writer::commit_writer(event_db& db, uint64_t snapshot_every, size_t capacity,
+                             size_t max_batch)
+  : db_(db), snapshot_every_(snapshot_every), capacity_(capacity), max_batch_(max_batch) {
+  thread_ = std::thread{[this] { run(); }};
+}
+
+commit_writer::~commit_writer() {
+  stop();
+}
+
+caf::error commit_writer::submit(commit_request r) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (stopping_)
+      return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    if (queue_.size() >= capacity_)
+      return caf::make_error(persistence_errc::queue_full,
+                             "commit queue holds " + std::to_string(capacity_) + " requests");
+    queue_.push_back(std::move(r));
+  }
+  cv_.notify_one();
+  return caf::none;
+}
+
+void commit_writer::stop() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void commit_writer::run() {
+  std::vector<commit_request> reqs;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> guard{mtx_};
+      cv_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty())
+        return; // stopping and drained
+      while (!queue_.empty() && reqs.size() < max_batch_) {
+        reqs.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit(reqs);
+    reqs.clear();
+  }
+}
+
+void commit_writer::commit(std::vector<commit_request>& reqs) {
+  segment seg;
+  for (auto& r : reqs) {
+    if (r.mode == durability_mode::sync) {
+      // sync promises one synced write per append: close the running batch first (order).
+      flush(seg, false);
+      segment alone;
+      process(r, alone);
+      flush(alone, true);
+      continue;
+    }
+    seg.sync = seg.sync || r.mode == durability_mode::group;
+    process(r, seg);
+  }
+  flush(seg, false);
+}
+
+caf::expected<commit_writer::agent_state*> commit_writer::state_of(const std::string& agent,
+                                                                   const std::string& prefix) {
+  if (auto i = agents_.find(agent); i != agents_.end())
+    return &i->second;
+  auto last = db_.last_under(db_.events, prefix, false);
+  if (!last)
+    return last.error();
+  auto snap = db_.last_under(db_.snapshots, prefix, false);
+  if (!snap)
+    return snap.error();
+  agent_state st;
+  st.last_seq = *last ? (*last)->first : 0;
+  st.snap_seq = *snap ? (*snap)->first : 0;
+  return &agents_.emplace(agent, st).first->second;
+}
+
+void commit_writer::process(commit_request& r, segment& seg) {
+  auto prefix = agent_prefix(r.agent);
+  auto st = state_of(r.agent, prefix);
+  if (!st) {
+    seg.results.emplace_back(&r, st.error());
+    return;
+  }
+  auto& s = **st;
+  if (r.kind == commit_request::kind_t::snapshot) {
+    if (r.snap_seq == 0 || r.snap_seq > s.last_seq) {
+      seg.results.emplace_back(&r, caf::make_error(persistence_errc::bad_snapshot,
+                                                   "snapshot seq " + std::to_string(r.snap_seq)
+                                                     + " but last event is "
+                                                     + std::to_string(s.last_seq)));
+      return;
+    }
+    seg.batch.Put(db_.snapshots, seq_key(prefix, r.snap_seq), r.data);
+    s.snap_seq = std::max(s.snap_seq, r.snap_seq);
+    seg.results.emplace_back(&r, append_ack{r.snap_seq, false, false});
+    return;
+  }
+  std::string dedup_key;
+  if (!r.msg_id.empty()) {
+    dedup_key = prefix + r.msg_id;
+    std::optional<uint64_t> seen;
+    if (auto i = seg.pending.find(dedup_key); i != seg.pending.end()) {
+      seen = i->second;
+    } else if (auto found = db_.find_dedup(dedup_key); !found) {
+      seg.results.emplace_back(&r, found.error());
+      return;
+    } else {
+      seen = *found;
+    }
+    if (seen) {
+      seg.results.emplace_back(&r, append_ack{*seen, true, false});
+      return;
+    }
+  }
+  auto seq = ++s.last_seq;
+  seg.batch.Put(db_.events, seq_key(prefix, seq), r.data);
+  if (!dedup_key.empty()) {
+    seg.batch.Put(db_.dedup, dedup_key, encode_u64(seq));
+    seg.pending.emplace(std::move(dedup_key), seq);
+  }
+  bool due = snapshot_every_ > 0 && seq - s.snap_seq >= snapshot_every_;
+  seg.results.emplace_back(&r, append_ack{seq, false, due});
+}
+
+void commit_writer::flush(segment& seg, bool force_sync) {
+  if (seg.batch.Count() > 0) {
+    rocksdb::WriteOptions wo;
+    wo.sync = force_sync || seg.sync;
+    auto st = db_.db->Write(wo, &seg.batch);
+    if (!st.ok()) {
+      // Nothing of the batch is applied: forget the advanced sequence numbers.
+      agents_.clear();
+      auto err = storage::make_storage_error(st, "commit event batch");
+      for (auto& x : seg.results)
+        if (x.second)
+          x.second = err;
+    }
+  }
+  for (auto& [req, res] : seg.results)
+    req->done(std::move(res));
+  seg.batch.Clear();
+  seg.sync = false;
+  seg.results.clear();
+  seg.pending.clear();
+}
+
+} // namespace smith::persistence

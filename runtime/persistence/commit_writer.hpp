@@ -1,0 +1,76 @@
+// The commit thread of an event store: takes appends and snapshots from many producers and
+// commits them in WriteBatches, fsyncing per the durability mode (internal).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/error.hpp>
+
+#include "runtime/persistence/event_store.hpp"
+
+namespace smith::persistence {
+
+/// One append (kind = append) or snapshot (kind = snapshot) for the commit thread.
+struct commit_request {
+  enum class kind_t : uint8_t { append, snapshot };
+  kind_t kind = kind_t::append;
+  durability_mode mode = durability_mode::group;
+  std::string agent;
+  std::string msg_id;
+  /// The event payload or the snapshot state.
+  std::string data;
+  /// The snapshot's seq (snapshots only).
+  uint64_t snap_seq = 0;
+  /// Called once with the ack (a snapshot's ack carries its seq).
+  append_completion done;
+};
+
+/// Owns the commit thread. A request accepted by submit() is committed and acked even when
+/// stop() follows. Requests are committed in the order they were accepted.
+class commit_writer {
+public:
+  commit_writer(event_db& db, uint64_t snapshot_every, size_t capacity, size_t max_batch);
+  ~commit_writer();
+  commit_writer(const commit_writer&) = delete;
+  commit_writer& operator=(const commit_writer&) = delete;
+
+  /// Queues `r`. Errors (r.done not called): queue_full, closed.
+  caf::error submit(commit_request r);
+
+  /// Refuses new requests, commits the queued ones, joins the thread. Idempotent.
+  void stop();
+
+private:
+  struct agent_state {
+    uint64_t last_seq = 0;
+    uint64_t snap_seq = 0;
+  };
+  struct segment;
+
+  void run();
+  void commit(std::vector<commit_request>& reqs);
+  void process(commit_request& r, segment& seg);
+  void flush(segment& seg, bool force_sync);
+  caf::expected<agent_state*> state_of(const std::string& agent, const std::string& prefix);
+
+  event_db& db_;
+  const uint64_t snapshot_every_;
+  const size_t capacity_;
+  const size_t max_batch_;
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  std::deque<commit_request> queue_;
+  bool stopping_ = false;
+  // Commit-thread only: sequence numbers are assigned here, so one thread owns them.
+  std::unordered_map<std::string, agent_state> agents_;
+  std::thread thread_;
+};
+
+} // namespace smith::persistence

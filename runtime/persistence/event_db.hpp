@@ -1,0 +1,47 @@
+// The RocksDB database behind an event store and its reads (internal to runtime/persistence).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+#include <rocksdb/db.h>
+
+#include "runtime/persistence/event_store.hpp"
+
+namespace smith::persistence {
+
+/// An open database with the store's column families. Reads are thread-safe (RocksDB).
+struct event_db {
+  /// Opens or creates the database at `path`. Errors: storage errors.
+  static caf::expected<std::unique_ptr<event_db>> open(const std::string& path);
+
+  ~event_db();
+
+  /// Destroys the handles and closes the database; the first error. Idempotent.
+  caf::error close();
+
+  /// Last seq stored in `cf` under `prefix` (events or snapshots), with its value when asked.
+  caf::expected<std::optional<std::pair<uint64_t, std::string>>>
+  last_under(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, bool with_value) const;
+
+  /// The seq stored for `dedup_key`, nullopt when absent.
+  caf::expected<std::optional<uint64_t>> find_dedup(const std::string& dedup_key) const;
+
+  /// Events of `prefix` with seq > after.
+  caf::expected<std::vector<event>> scan_events(const std::string& prefix, uint64_t after) const;
+
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots = nullptr;
+  rocksdb::ColumnFamilyHandle* dedup = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+};
+
+} // namespace smith::persistence

@@ -1,0 +1,172 @@
+// The event store: validation, the blocking wrappers, and reads straight from RocksDB.
+#include "runtime/persistence/event_store.hpp"
+
+#include <future>
+
+#include "runtime/persistence/commit_writer.hpp"
+#include "runtime/persistence/event_db.hpp"
+#include "runtime/persistence/event_keys.hpp"
+#include "runtime/persistence/persistence_errc.hpp"
+
+namespace smith::persistence {
+
+namespace {
+
+caf::error invalid(std::string what) {
+  return caf::make_error(persistence_errc::invalid_argument, std::move(what));
+}
+
+/// Blocks on a request submitted with a completion that fulfils a promise.
+caf::expected<append_ack> submit_and_wait(commit_writer& w, commit_request r) {
+  auto p = std::make_shared<std::promise<caf::expected<append_ack>>>();
+  auto f = p->get_future();
+  r.done = [p](caf::expected<append_ack> a) { p->set_value(std::move(a)); };
+  if (auto err = w.submit(std::move(r)))
+    return err;
+  return f.get();
+}
+
+} // namespace
+
+std::optional<durability_mode> parse_durability_mode(std::string_view text) {
+  if (text == "sync")
+    return durability_mode::sync;
+  if (text == "group")
+    return durability_mode::group;
+  if (text == "none")
+    return durability_mode::none;
+  return std::nullopt;
+}
+
+caf::error check_agent_key(std::string_view agent) {
+  if (agent.empty())
+    return invalid("empty agent key");
+  if (agent.size() > max_agent_key)
+    return invalid("agent key longer than " + std::to_string(max_agent_key) + " bytes");
+  return caf::none;
+}
+
+caf::expected<std::unique_ptr<event_store>> event_store::open(event_store_options opts) {
+  if (opts.path.empty())
+    return invalid("empty event store path");
+  if (opts.queue_capacity == 0 || opts.max_batch == 0)
+    return invalid("queue_capacity and max_batch must be > 0");
+  auto db = event_db::open(opts.path);
+  if (!db)
+    return db.error();
+  return std::unique_ptr<event_store>{new event_store(std::move(*db), opts)};
+}
+
+event_store::event_store(std::unique_ptr<event_db> db, const event_store_options& opts)
+  : db_(std::move(db)) {
+  writer_ = std::make_unique<commit_writer>(*db_, opts.snapshot_every, opts.queue_capacity,
+                                            opts.max_batch);
+}
+
+event_store::~event_store() {
+  close();
+}
+
+caf::error event_store::close() {
+  if (!writer_)
+    return caf::none;
+  writer_->stop();
+  writer_.reset();
+  return db_->close();
+}
+
+caf::error event_store::append(std::string agent, std::string msg_id, std::string payload,
+                               durability_mode mode, append_completion done) {
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (msg_id.size() > max_msg_id)
+    return invalid("message id longer than " + std::to_string(max_msg_id) + " bytes");
+  if (!done)
+    return invalid("no completion function");
+  if (!writer_)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  commit_request r;
+  r.kind = commit_request::kind_t::append;
+  r.mode = mode;
+  r.agent = std::move(agent);
+  r.msg_id = std::move(msg_id);
+  r.data = std::move(payload);
+  r.done = std::move(done);
+  return writer_->submit(std::move(r));
+}
+
+caf::expected<append_ack> event_store::persist(std::string agent, std::string msg_id,
+                                               std::string payload, durability_mode mode) {
+  auto p = std::make_shared<std::promise<caf::expected<append_ack>>>();
+  auto f = p->get_future();
+  auto err = append(std::move(agent), std::move(msg_id), std::move(payload), mode,
+                    [p](caf::expected<append_ack> a) { p->set_value(std::move(a)); });
+  if (err)
+    return err;
+  return f.get();
+}
+
+caf::error event_store::save_snapshot(std::string agent, uint64_t seq, std::string state,
+                                      durability_mode mode) {
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (!writer_)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  commit_request r;
+  r.kind = commit_request::kind_t::snapshot;
+  r.mode = mode;
+  r.agent = std::move(agent);
+  r.data = std::move(state);
+  r.snap_seq = seq;
+  auto res = submit_and_wait(*writer_, std::move(r));
+  return res ? caf::error{} : res.error();
+}
+
+caf::expected<std::vector<event>> event_store::events_since(std::string_view agent,
+                                                            uint64_t after) const {
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (!db_->db)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  return db_->scan_events(agent_prefix(agent), after);
+}
+
+caf::expected<uint64_t> event_store::last_seq(std::string_view agent) const {
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (!db_->db)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  auto last = db_->last_under(db_->events, agent_prefix(agent), false);
+  if (!last)
+    return last.error();
+  return *last ? (*last)->first : uint64_t{0};
+}
+
+caf::expected<std::optional<snapshot>> event_store::latest_snapshot(std::string_view agent) const {
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (!db_->db)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  auto last = db_->last_under(db_->snapshots, agent_prefix(agent), true);
+  if (!last)
+    return last.error();
+  if (!*last)
+    return std::optional<snapshot>{};
+  return std::optional<snapshot>{snapshot{(*last)->first, std::move((*last)->second)}};
+}
+
+caf::expected<recovered> event_store::recover(std::string_view agent) const {
+  auto snap = latest_snapshot(agent);
+  if (!snap)
+    return snap.error();
+  recovered out;
+  out.snap = std::move(*snap);
+  auto evs = events_since(agent, out.snap ? out.snap->seq : 0);
+  if (!evs)
+    return evs.error();
+  out.events = std::move(*evs);
+  out.last_seq = !out.events.empty() ? out.events.back().seq : (out.snap ? out.snap->seq : 0);
+  return out;
+}
+
+} // namespace smith::persistence

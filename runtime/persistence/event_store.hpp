@@ -1,0 +1,153 @@
+// A per-node, RocksDB-backed, append-only event log per agent, with snapshots, recovery and
+// idempotent appends (issue 6). See docs/persistence.md for the key layout and the promise of
+// each durability mode.
+//
+// Usage:
+//   auto st = persistence::event_store::open({.path = dir});
+//   if (!st) return st.error();
+//   auto ack = (*st)->persist("billing/invoicer", "msg-17", payload);   // blocks until durable
+//   (*st)->append("billing/invoicer", "", payload, durability_mode::group,
+//                 [self = actor](caf::expected<append_ack> a) { caf::anon_send(self, ...); });
+//   auto rec = (*st)->recover("billing/invoicer");        // latest snapshot + later events
+//
+// Appends and snapshots go through one commit thread (never an actor: it blocks on fsync);
+// reads go straight to RocksDB and may run on any thread. Nothing throws.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+namespace smith::persistence {
+
+/// When an append is acknowledged (per domain; see docs/persistence.md).
+enum class durability_mode : uint8_t {
+  /// Every append is written alone with an fsync of the WAL before its ack.
+  sync,
+  /// Appends waiting together (from many agents) are committed as one WriteBatch with one
+  /// fsync, then all acked. Same promise as sync, fewer fsyncs. The default.
+  group,
+  /// Written to RocksDB's WAL without fsync: survives a process crash, not a power loss.
+  none,
+};
+
+/// Parses "sync", "group", "none"; nullopt otherwise.
+std::optional<durability_mode> parse_durability_mode(std::string_view text);
+
+/// Options of one event store. Plain data.
+struct event_store_options {
+  /// Directory of the RocksDB database (created when missing).
+  std::string path;
+  /// An ack says snapshot_due once this many events followed the agent's latest snapshot
+  /// (0 = never).
+  uint64_t snapshot_every = 1000;
+  /// Most appends and snapshots waiting for the commit thread; more are refused (queue_full).
+  size_t queue_capacity = 65536;
+  /// Most requests committed in one WriteBatch.
+  size_t max_batch = 4096;
+};
+
+/// One stored event of an agent. Sequence numbers start at 1 and have no gaps.
+struct event {
+  uint64_t seq = 0;
+  std::string payload;
+};
+
+/// The acknowledgement of an append.
+struct append_ack {
+  /// The event's sequence number (for a duplicate: the original one).
+  uint64_t seq = 0;
+  /// The message id was already stored: nothing was written.
+  bool duplicate = false;
+  /// options.snapshot_every events followed the latest snapshot: the caller should save one.
+  bool snapshot_due = false;
+};
+
+/// A saved state of an agent, covering its events up to and including `seq`.
+struct snapshot {
+  uint64_t seq = 0;
+  std::string state;
+};
+
+/// What recover() returns: the latest snapshot (if any) and every event after it, in order.
+struct recovered {
+  std::optional<snapshot> snap;
+  std::vector<event> events;
+  /// The agent's last sequence number (0 = no event).
+  uint64_t last_seq = 0;
+};
+
+/// Called once per accepted append, on the commit thread, after the commit: must not block
+/// (for an actor: anon_send the result to itself).
+using append_completion = std::function<void(caf::expected<append_ack>)>;
+
+class commit_writer;
+struct event_db;
+
+/// The event store of one node. Not movable (the commit thread refers to it); close() or the
+/// destructor drains accepted requests, acks them, and closes the database.
+class event_store {
+public:
+  /// Opens (or creates) the database with column families events, snapshots, dedup, meta and
+  /// starts the commit thread. Errors: persistence_errc::invalid_argument (empty path, zero
+  /// queue_capacity or max_batch), storage errors (io_error, busy: locked by another process,
+  /// corruption).
+  static caf::expected<std::unique_ptr<event_store>> open(event_store_options opts);
+
+  ~event_store();
+  event_store(const event_store&) = delete;
+  event_store& operator=(const event_store&) = delete;
+
+  /// Queues an append of `payload` to `agent`'s log (agent = stable identity such as
+  /// "domain/name", not an instance id). A non-empty `msg_id` makes it idempotent: if the
+  /// agent already stored that id, nothing is written and the ack carries the original seq.
+  /// Returns an error (and never calls `done`) when refused: invalid_argument (empty or too
+  /// long agent key or msg id), queue_full, closed. Otherwise `done` is called exactly once.
+  caf::error append(std::string agent, std::string msg_id, std::string payload,
+                    durability_mode mode, append_completion done);
+
+  /// append() that blocks until the ack (not for actors on the cooperative scheduler).
+  caf::expected<append_ack> persist(std::string agent, std::string msg_id, std::string payload,
+                                    durability_mode mode = durability_mode::group);
+
+  /// Saves `state` as `agent`'s snapshot at `seq` (its events up to seq are folded in) and
+  /// blocks until committed with `mode`. Errors: invalid_argument, bad_snapshot (seq beyond
+  /// the last event, or 0), queue_full, closed, storage errors.
+  caf::error save_snapshot(std::string agent, uint64_t seq, std::string state,
+                           durability_mode mode = durability_mode::group);
+
+  /// `agent`'s events with seq > `after`, in order (after = 0: all). Errors: invalid_argument,
+  /// storage errors, bad_record.
+  caf::expected<std::vector<event>> events_since(std::string_view agent, uint64_t after) const;
+
+  /// `agent`'s last sequence number, 0 when it has no event.
+  caf::expected<uint64_t> last_seq(std::string_view agent) const;
+
+  /// `agent`'s latest snapshot, nullopt when none.
+  caf::expected<std::optional<snapshot>> latest_snapshot(std::string_view agent) const;
+
+  /// The latest snapshot and the events after it.
+  caf::expected<recovered> recover(std::string_view agent) const;
+
+  /// Stops accepting requests, commits and acks what was accepted, closes the database.
+  /// Idempotent; returns the first close error.
+  caf::error close();
+
+private:
+  explicit event_store(std::unique_ptr<event_db> db, const event_store_options& opts);
+  std::unique_ptr<event_db> db_;
+  std::unique_ptr<commit_writer> writer_;
+};
+
+/// Whether `agent` is acceptable as an agent key (non-empty, at most max_agent_key bytes).
+caf::error check_agent_key(std::string_view agent);
+
+} // namespace smith::persistence
