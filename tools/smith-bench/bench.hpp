@@ -152,5 +152,7 @@ outcome run_register(const options& opts);
 outcome run_discover(const options& opts);
 outcome run_bridge_pubsub(const options& opts);
 outcome run_bridge_rpc(const options& opts);
+outcome run_persist(const options& opts);
+outcome run_recover(const options& opts);
 
 } // namespace smith::bench
