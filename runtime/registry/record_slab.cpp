@@ -39,7 +39,8 @@ hot_info record_slab::hot_of(const agent_record& r) noexcept {
 
 void record_slab::add_block() {
   auto hot_bytes = round_up(block_slots * sizeof(hot_info), alignof(agent_record));
-  auto bytes = round_up(hot_bytes + block_slots * sizeof(agent_record), huge_page);
+  auto bytes = block_bytes;
+  static_assert(block_bytes % huge_page == 0);
   // Over-map by one huge page so the block can start on a huge-page boundary.
   auto* raw = mmap(nullptr, bytes + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                    -1, 0);

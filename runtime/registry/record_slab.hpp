@@ -39,10 +39,12 @@ public:
   /// Destroys the record in `id` and frees the slot. Precondition: `id` is in use.
   void erase(slot_id id);
 
-  agent_record& record(slot_id id) noexcept { return blocks_[id >> block_bits].records[id & mask]; }
-  hot_info& hot(slot_id id) noexcept { return blocks_[id >> block_bits].hot[id & mask]; }
+  agent_record& record(slot_id id) noexcept {
+    return blocks_[id / block_slots].records[id % block_slots];
+  }
+  hot_info& hot(slot_id id) noexcept { return blocks_[id / block_slots].hot[id % block_slots]; }
   const agent_record& record(slot_id id) const noexcept {
-    return blocks_[id >> block_bits].records[id & mask];
+    return blocks_[id / block_slots].records[id % block_slots];
   }
 
   /// Records currently stored.
@@ -52,10 +54,11 @@ public:
   static hot_info hot_of(const agent_record& r) noexcept;
 
 private:
-  /// 2^14 slots per block: ~4.5 MB of records plus 256 KB of hot_info.
-  static constexpr unsigned block_bits = 14;
-  static constexpr size_t block_slots = size_t{1} << block_bits;
-  static constexpr size_t mask = block_slots - 1;
+  /// A block is 16 MB (8 huge pages, so none is left mostly empty) holding
+  /// as many records with their hot_info as fit (~58k).
+  static constexpr size_t block_bytes = size_t{16} << 20;
+  static constexpr size_t block_slots =
+    (block_bytes - alignof(agent_record)) / (sizeof(agent_record) + sizeof(hot_info));
 
   struct block {
     void* base;
