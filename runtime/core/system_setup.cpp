@@ -7,6 +7,7 @@
 #include "runtime/config/config_errc.hpp"
 #include "runtime/nats/nats_errc.hpp"
 #include "runtime/persistence/persistence_errc.hpp"
+#include "runtime/plugin/plugin_errc.hpp"
 #include "runtime/registry/registry_errc.hpp"
 #include "runtime/storage/storage_errc.hpp"
 #include "runtime/agent/agent_errc.hpp"
@@ -23,6 +24,7 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_error_category(caf::atom("smith_wire"), bridge::render_wire_error);
   cfg.add_error_category(caf::atom("smith_stor"), storage::render_storage_error);
   cfg.add_error_category(caf::atom("smith_pers"), persistence::render_persistence_error);
+  cfg.add_error_category(caf::atom("smith_plg"), plugin::render_plugin_error);
 }
 
 } // namespace smith
