@@ -7,7 +7,7 @@
 #include "runtime/persistence/event_keys.hpp"
 #include "runtime/persistence/event_store.hpp"
 #include "runtime/persistence/persistence_errc.hpp"
-#include "tests/runtime/persistence/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace smith::persistence;
 
@@ -25,10 +25,10 @@ std::unique_ptr<event_store> open_store(const std::string& path, uint64_t snapsh
 } // namespace
 
 TEST_CASE("event_store appends get consecutive seqs per agent and read back in order") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   for (int i = 1; i <= 5; ++i) {
-    auto a = st->persist("dom/a", "", "a" + std::to_string(i));
+    auto a = st->persist("dom/a", "", std::string{"a"}.append(std::to_string(i)));
     REQUIRE(a);
     CHECK(a->seq == static_cast<uint64_t>(i));
     CHECK_FALSE(a->duplicate);
@@ -41,7 +41,7 @@ TEST_CASE("event_store appends get consecutive seqs per agent and read back in o
   REQUIRE(all->size() == 5);
   for (size_t i = 0; i < 5; ++i) {
     CHECK((*all)[i].seq == i + 1);
-    CHECK((*all)[i].payload == "a" + std::to_string(i + 1));
+    CHECK((*all)[i].payload == std::string{"a"}.append(std::to_string(i + 1)));
   }
   auto tail = st->events_since("dom/a", 3);
   REQUIRE(tail);
@@ -56,8 +56,8 @@ TEST_CASE("event_store appends get consecutive seqs per agent and read back in o
 }
 
 TEST_CASE("event_store keeps binary payloads and keys intact") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   std::string payload{"\0\xff\x01zz", 5};
   std::string agent{"d/\xff\0x", 5};
   REQUIRE(st->persist(agent, "", payload));
@@ -68,8 +68,8 @@ TEST_CASE("event_store keeps binary payloads and keys intact") {
 }
 
 TEST_CASE("event_store redelivered message id is applied once") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   auto first = st->persist("dom/a", "m1", "x");
   REQUIRE(first);
   REQUIRE(st->persist("dom/a", "m2", "y"));
@@ -88,8 +88,8 @@ TEST_CASE("event_store redelivered message id is applied once") {
 }
 
 TEST_CASE("event_store dedups a message id twice in the same batch") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   std::mutex mtx;
   std::vector<append_ack> acks;
   std::condition_variable cv;
@@ -113,15 +113,15 @@ TEST_CASE("event_store dedups a message id twice in the same batch") {
 }
 
 TEST_CASE("event_store snapshots: due every N, recovery is latest snapshot + later events") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db(), 3);
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"), 3);
   std::vector<uint64_t> due;
   for (int i = 1; i <= 7; ++i) {
-    auto a = st->persist("dom/a", "", "e" + std::to_string(i));
+    auto a = st->persist("dom/a", "", std::string{"e"}.append(std::to_string(i)));
     REQUIRE(a);
     if (a->snapshot_due) {
       due.push_back(a->seq);
-      REQUIRE_FALSE(st->save_snapshot("dom/a", a->seq, "state@" + std::to_string(a->seq)));
+      REQUIRE_FALSE(st->save_snapshot("dom/a", a->seq, std::string{"state@"}.append(std::to_string(a->seq))));
     }
   }
   CHECK(due == std::vector<uint64_t>{3, 6});
@@ -147,8 +147,8 @@ TEST_CASE("event_store snapshots: due every N, recovery is latest snapshot + lat
 }
 
 TEST_CASE("event_store refuses a snapshot beyond the last event") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   CHECK(st->save_snapshot("dom/a", 1, "s") == persistence_errc::bad_snapshot);
   REQUIRE(st->persist("dom/a", "", "e"));
   CHECK(st->save_snapshot("dom/a", 0, "s") == persistence_errc::bad_snapshot);
@@ -157,8 +157,8 @@ TEST_CASE("event_store refuses a snapshot beyond the last event") {
 }
 
 TEST_CASE("event_store rejects bad input and loses nothing") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   auto noop = [](caf::expected<append_ack>) {};
   CHECK(st->append("", "", "p", durability_mode::group, noop) == persistence_errc::invalid_argument);
   CHECK(st->append(std::string(max_agent_key + 1, 'a'), "", "p", durability_mode::group, noop)
@@ -177,16 +177,16 @@ TEST_CASE("event_store rejects bad input and loses nothing") {
 }
 
 TEST_CASE("event_store reopen continues the sequence and keeps dedup and snapshots") {
-  smith::test::persist_temp_dir dir;
+  smith::test::temp_dir dir{"smith-persist"};
   {
-    auto st = open_store(dir.db());
+    auto st = open_store(dir.str("db"));
     REQUIRE(st->persist("dom/a", "m1", "e1"));
     REQUIRE(st->persist("dom/a", "m2", "e2"));
     REQUIRE_FALSE(st->save_snapshot("dom/a", 2, "s2"));
     REQUIRE_FALSE(st->close());
     CHECK(st->persist("dom/a", "", "late").error() == persistence_errc::closed);
   }
-  auto st = open_store(dir.db());
+  auto st = open_store(dir.str("db"));
   auto dup = st->persist("dom/a", "m1", "e1");
   REQUIRE(dup);
   CHECK(dup->duplicate);
@@ -203,10 +203,10 @@ TEST_CASE("event_store reopen continues the sequence and keeps dedup and snapsho
 }
 
 TEST_CASE("event_store refuses a second open of the same database") {
-  smith::test::persist_temp_dir dir;
-  auto st = open_store(dir.db());
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
   event_store_options opts;
-  opts.path = dir.db();
+  opts.path = dir.str("db");
   auto second = event_store::open(opts);
   CHECK_FALSE(second);
 }

@@ -6,7 +6,7 @@
 
 #include "runtime/storage/storage_errc.hpp"
 #include "runtime/storage/store.hpp"
-#include "tests/runtime/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace smith;
 using storage::storage_errc;
