@@ -340,7 +340,7 @@ TEST_CASE("remote records are never health-swept and refuse local heartbeats and
   CHECK(pick->id.instance == "a@node-2");
 }
 
-TEST_CASE("the same agent name on several nodes coexists; a newer instance replaces only its node's") {
+TEST_CASE("the same agent name on several nodes coexists, a newer instance replaces only its node's") {
   remote_fixture f;
   REQUIRE_FALSE(f.add_local("pool-0"));
   REQUIRE_FALSE(f.apply(remote("pool-0", "node-3")));

@@ -51,18 +51,26 @@ TEST_CASE("an induced counter crash reaches the caller as a handler_exception er
   CHECK(ts.render(res.error()).find("induced crash at value 9") != std::string::npos);
 }
 
-TEST_CASE("the examples domain registers once; a second registration names both versions") {
+TEST_CASE("the examples domain registers once per major, a second of the same major names both versions") {
   domain::domain_catalog cat;
   CHECK_FALSE(cat.add(examples_domain()));
   CHECK(cat.find_agent("examples", "counter") != nullptr);
   CHECK(cat.find_agent("examples", "nope") == nullptr);
-  auto again = examples_domain();
-  again.version = "2.0.0";
-  auto err = cat.add(again);
+  auto same_major = examples_domain();
+  same_major.version = "1.1.0";
+  auto err = cat.add(same_major);
   REQUIRE(err);
   auto text = caf::to_string(err.context());
   CHECK(text.find("version 1.0.0") != std::string::npos);
-  CHECK(text.find("version 2.0.0") != std::string::npos);
+  CHECK(text.find("version 1.1.0") != std::string::npos);
+  // Another major runs side by side; ranges pick between them.
+  auto next_major = examples_domain();
+  next_major.version = "2.0.0";
+  CHECK_FALSE(cat.add(next_major));
+  REQUIRE(cat.find("examples", "^1") != nullptr);
+  CHECK(cat.find("examples", "^1")->version == "1.0.0");
+  REQUIRE(cat.find("examples", "^2") != nullptr);
+  CHECK(cat.find("examples", "^2")->version == "2.0.0");
 }
 
 TEST_CASE("a counter addition that would overflow int64 is refused and leaves the value") {

@@ -145,7 +145,7 @@ TEST_CASE("a broadcast reaches every agent of the domain that has the action") {
   CHECK(names == std::set<std::string>{"echo-na-1", "echo-na-2", "echo-nb-1", "echo-nb-2"});
 }
 
-TEST_CASE("deadlines: an expired call is not started; a slow answer ends at the deadline") {
+TEST_CASE("deadlines: an expired call is not started, a slow answer ends at the deadline") {
   two_nodes n;
   caf::scoped_actor self{*n.a.sys};
   auto past = bridge::call_blocking<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "echo",
@@ -189,7 +189,7 @@ TEST_CASE("errors come back typed: unknown action, wrong type, nobody there") {
   CHECK(bridge::code_of(nobody.error()) == bridge::wire_code::unavailable);
 }
 
-TEST_CASE("bridge::cast reaches a local and a remote agent without a reply; refusals come back at once") {
+TEST_CASE("bridge::cast reaches a local and a remote agent without a reply, refusals come back at once") {
   two_nodes n;
   caf::scoped_actor self{*n.a.sys};
   bridge::endpoint_proxy<ev1::AddRequest, ev1::CounterValue> add_local{

@@ -98,7 +98,7 @@ private:
 
 constexpr size_t random_payloads = 8000;
 
-TEST_CASE("random bytes never crash validate_inbound; all but a few tiny ones are bad_request") {
+TEST_CASE("random bytes never crash validate_inbound, all but a few tiny ones are bad_request") {
   std::mt19937 rng{20240611};
   auto hb = heartbeat();
   fuzz_runner runner{hb};

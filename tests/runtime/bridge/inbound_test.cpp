@@ -72,7 +72,7 @@ TEST_CASE("a missing message id and a malformed traceparent are generated, not r
   CHECK(valid_traceparent(r->traceparent));
 }
 
-TEST_CASE("one-way messages need no deadline; well-known protobuf types are known") {
+TEST_CASE("one-way messages need no deadline, well-known protobuf types are known") {
   google::protobuf::Timestamp ts;
   ts.set_seconds(12);
   auto r = validate_inbound("agents.examples._all.tick", "",

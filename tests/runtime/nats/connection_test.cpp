@@ -81,7 +81,7 @@ TEST_CASE("a queue group hands each message to exactly one member") {
   CHECK(a + b == total);
 }
 
-TEST_CASE("request gets the reply; without responders it fails with no_responders") {
+TEST_CASE("request gets the reply, without responders it fails with no_responders") {
   smith::test::nats_server server;
   auto conn = connect_to(server);
   auto responder = connect_to(server, "responder");
@@ -246,7 +246,7 @@ TEST_CASE("a subscription that outlives close() is torn down without waiting") {
   CHECK_FALSE(sub->valid());
 }
 
-TEST_CASE("publish_fields sends the given headers, reply and bytes; errors like publish") {
+TEST_CASE("publish_fields sends the given headers, reply and bytes, errors like publish") {
   smith::test::nats_server server;
   collector<inbound_msg> got;
   auto conn = connect_to(server);
@@ -273,7 +273,7 @@ TEST_CASE("publish_fields sends the given headers, reply and bytes; errors like 
   CHECK(errc_of(conn->publish_fields("t.fields", "", fs, 1, "x")) == nats_errc::connection_closed);
 }
 
-TEST_CASE("every listener and the on_event handler see each event; a removed one no more") {
+TEST_CASE("every listener and the on_event handler see each event, a removed one no more") {
   smith::test::nats_server server;
   std::atomic<int> handler{0}, first{0}, second{0};
   auto conn = connect_to(server);

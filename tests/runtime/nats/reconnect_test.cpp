@@ -4,7 +4,7 @@
 using namespace smith::nats;
 using namespace smith::nats::test;
 
-TEST_CASE("a killed and restarted server gives disconnected then reconnected; traffic resumes") {
+TEST_CASE("a killed and restarted server gives disconnected then reconnected, traffic resumes") {
   smith::test::nats_server server{core_only()};
   collector<conn_event> events; // outlives the connection, which reports `closed` on destruction
   collector<std::string> got;

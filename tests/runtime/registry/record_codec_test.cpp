@@ -84,7 +84,7 @@ TEST_CASE("agent ids round trip and invalid parts are refused naming the field")
   check_fails(from_proto(pb), registry_errc::invalid_version, "AgentId.version 'v1.2'");
 }
 
-TEST_CASE("every lifecycle state and health round trips; UNSPECIFIED is refused") {
+TEST_CASE("every lifecycle state and health round trips, UNSPECIFIED is refused") {
   for (int i = 1; i <= 7; ++i) {
     auto st = static_cast<agent::lifecycle_state>(i);
     CHECK(to_proto(st) == i);
