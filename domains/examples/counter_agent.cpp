@@ -66,7 +66,11 @@ agent::agent_type counter_type() {
 }
 
 domain::domain_descriptor examples_domain() {
-  return {"examples", examples_version, {echo_type(), counter_type()}};
+  domain::domain_descriptor d;
+  d.name = "examples";
+  d.version = examples_version;
+  d.agents = {echo_type(), counter_type()};
+  return d;
 }
 
 } // namespace smith::examples
