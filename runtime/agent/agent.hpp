@@ -83,7 +83,7 @@ public:
     register_self();
     auto user = fn_(this);
     caf::message_handler mh{user.unbox().as_behavior_impl()};
-    auto all = mh.or_else(core_.control_handlers(this)).or_else(registry_handlers());
+    auto all = mh.or_else(core_.control_handlers(this, &agent_actor::beat));
     return unsafe(caf::behavior{all});
   }
 
@@ -118,20 +118,17 @@ private:
   }
 
   /// Heartbeats; a registry that does not know us (it restarted) gets a new registration.
-  caf::message_handler registry_handlers() {
-    return {
-      [this](beat_tick_atom) {
-        if (auto reg = core_.find_registry(this))
-          this->request(reg, registry_timeout, registry::heartbeat_atom::value,
-                        core_.config().id.instance, core_.load())
-            .then([](ok_atom) {},
-                  [this](caf::error& err) {
-                    if (err == registry::registry_errc::unknown_agent)
-                      register_self();
-                  });
-        core_.schedule_heartbeat(this);
-      },
-    };
+  static void beat(caf::scheduled_actor* base) {
+    auto self = static_cast<agent_actor*>(base);
+    if (auto reg = self->core_.find_registry(self))
+      self->request(reg, registry_timeout, registry::heartbeat_atom::value,
+                    self->core_.config().id.instance, self->core_.load())
+        .then([](ok_atom) {},
+              [self](caf::error& err) {
+                if (err == registry::registry_errc::unknown_agent)
+                  self->register_self();
+              });
+    self->core_.schedule_heartbeat(self);
   }
 
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {

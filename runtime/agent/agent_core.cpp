@@ -200,7 +200,7 @@ agent_status agent_core::status() const {
   return st;
 }
 
-caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self) {
+caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, beat_fn beat) {
   auto ok_or = [](caf::error err) -> caf::result<ok_atom> {
     if (err)
       return err;
@@ -218,6 +218,7 @@ caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self) {
         self->quit(shutdown_reason("drain deadline passed with "
                                    + std::to_string(queued_.load()) + " messages pending"));
     },
+    [=](beat_tick_atom) { beat(self); },
   };
 }
 

@@ -46,8 +46,14 @@ public:
   /// lifecycle to Active. Returns an error if `on_start` fails.
   caf::error start(caf::scheduled_actor* self, const std::function<caf::error()>& on_start);
 
-  /// Handlers for suspend, resume, drain, status (appended to the user's).
-  caf::message_handler control_handlers(caf::scheduled_actor* self);
+  /// Called on every heartbeat tick; the typed agent sends the heartbeat (only it
+  /// can `request`). A plain function pointer, so the handler needs no allocation.
+  using beat_fn = void (*)(caf::scheduled_actor* self);
+
+  /// Handlers for suspend, resume, drain, status and the heartbeat tick (appended to
+  /// the user's). One handler set per agent instead of two chained ones saves an
+  /// or_else node and a behavior_impl per agent.
+  caf::message_handler control_handlers(caf::scheduled_actor* self, beat_fn beat);
 
   /// Records the final transition and deregisters; called from on_exit.
   void stop(caf::scheduled_actor* self, const caf::error& reason);

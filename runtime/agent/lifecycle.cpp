@@ -41,6 +41,10 @@ caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string 
     return caf::make_error(agent_errc::illegal_transition,
                            std::string{"cannot go from "} + to_string(state_) + " to "
                              + to_string(to));
+  // One allocation for the three start transitions instead of growing 1 -> 2 -> 4:
+  // at 100k agents the grown vector costs ~50 B and two mallocs per agent.
+  if (history_.capacity() == 0)
+    history_.reserve(start_transitions);
   history_.push_back({state_, to, at_ns, std::move(reason)});
   state_ = to;
   return {};

@@ -1,6 +1,7 @@
 // The agent lifecycle state machine and its recorded history.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -49,6 +50,8 @@ public:
   caf::error transition(lifecycle_state to, int64_t at_ns, std::string reason = {});
 
 private:
+  /// unregistered -> registering -> registered -> active.
+  static constexpr size_t start_transitions = 3;
   lifecycle_state state_ = lifecycle_state::unregistered;
   std::vector<lifecycle_transition> history_;
 };
