@@ -10,6 +10,13 @@
 
 namespace smith::persistence {
 
+namespace {
+
+/// Free bytes needed before resuming after a full disk: room to flush the memtables.
+constexpr uint64_t resume_headroom = uint64_t{64} << 20;
+
+} // namespace
+
 /// Requests committed by one RocksDB write, with their results until the write is done.
 struct commit_writer::segment {
   rocksdb::WriteBatch batch;
@@ -154,9 +161,7 @@ void commit_writer::process(commit_request& r, segment& seg) {
 
 void commit_writer::flush(segment& seg, bool force_sync) {
   if (seg.batch.Count() > 0) {
-    rocksdb::WriteOptions wo;
-    wo.sync = force_sync || seg.sync;
-    auto st = db_.db->Write(wo, &seg.batch);
+    auto st = write(seg, force_sync || seg.sync);
     if (!st.ok()) {
       // Nothing of the batch is applied: forget the advanced sequence numbers.
       agents_.clear();
@@ -172,6 +177,32 @@ void commit_writer::flush(segment& seg, bool force_sync) {
   seg.sync = false;
   seg.results.clear();
   seg.pending.clear();
+}
+
+rocksdb::Status commit_writer::write(segment& seg, bool sync) {
+  if (faulted_) {
+    if (auto st = resume(); !st.ok())
+      return st;
+    faulted_ = false;
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  auto st = db_.db->Write(wo, &seg.batch);
+  faulted_ = !st.ok();
+  return st;
+}
+
+rocksdb::Status commit_writer::resume() {
+  // After a failed write RocksDB refuses writes until resumed. Resuming flushes the memtables;
+  // if that flush fails too, RocksDB 7.8 escalates to a fatal error that only a reopen clears.
+  // So while the disk has no room for a flush, fail fast without trying.
+  uint64_t free_space = 0;
+  auto* env = db_.db->GetEnv();
+  if (env->GetFreeSpace(db_.db->GetName(), &free_space).ok() && free_space < resume_headroom)
+    return rocksdb::Status::NoSpace("still " + std::to_string(free_space)
+                                    + " bytes free, waiting for "
+                                    + std::to_string(resume_headroom) + " before resuming");
+  return db_.db->Resume();
 }
 
 } // namespace smith::persistence

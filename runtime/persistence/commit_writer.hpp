@@ -15,6 +15,10 @@
 
 #include "runtime/persistence/event_store.hpp"
 
+namespace rocksdb {
+class Status;
+} // namespace rocksdb
+
 namespace smith::persistence {
 
 /// One append (kind = append) or snapshot (kind = snapshot) for the commit thread.
@@ -58,6 +62,8 @@ private:
   void commit(std::vector<commit_request>& reqs);
   void process(commit_request& r, segment& seg);
   void flush(segment& seg, bool force_sync);
+  rocksdb::Status write(segment& seg, bool sync);
+  rocksdb::Status resume();
   caf::expected<agent_state*> state_of(const std::string& agent, const std::string& prefix);
 
   event_db& db_;
@@ -70,6 +76,8 @@ private:
   bool stopping_ = false;
   // Commit-thread only: sequence numbers are assigned here, so one thread owns them.
   std::unordered_map<std::string, agent_state> agents_;
+  /// A write failed: RocksDB refuses further writes until asked to resume.
+  bool faulted_ = false;
   std::thread thread_;
 };
 

@@ -1,6 +1,7 @@
 // Opening the event store's RocksDB database and its reads.
 #include "runtime/persistence/event_db.hpp"
 
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 
 #include "runtime/persistence/event_keys.hpp"
@@ -13,19 +14,40 @@ namespace {
 
 constexpr const char* format_version = "1";
 
-rocksdb::Options db_options() {
+/// The commit thread resumes the database itself, on its next write (commit_writer::write).
+/// RocksDB's own recovery from a full disk polls free space in the background and refuses
+/// manual resumes meanwhile, so it would keep writes failing long after space is back.
+class manual_recovery : public rocksdb::EventListener {
+public:
+  const char* Name() const override { return "smith_manual_recovery"; }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
+rocksdb::Options db_options(const event_store_options& opts) {
   rocksdb::Options o;
   o.create_if_missing = true;
   o.create_missing_column_families = true;
   // Event logs are written once and read by prefix; point lookups dominate dedup.
   o.IncreaseParallelism(2);
+  // The default (point-in-time) silently stops replay at a damaged WAL record and drops every
+  // later, possibly acknowledged, write. This mode refuses to open instead, and tolerates only
+  // a torn last record, which cannot hold a write that was acknowledged as synced.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  o.paranoid_checks = true;
+  o.listeners.push_back(std::make_shared<manual_recovery>());
+  if (opts.env != nullptr)
+    o.env = opts.env;
   return o;
 }
 
 } // namespace
 
-caf::expected<std::unique_ptr<event_db>> event_db::open(const std::string& path) {
-  auto o = db_options();
+caf::expected<std::unique_ptr<event_db>> event_db::open(const event_store_options& opts) {
+  const auto& path = opts.path;
+  auto o = db_options(opts);
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (auto* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "events", "snapshots", "dedup",
                      "meta"})
@@ -40,6 +62,11 @@ caf::expected<std::unique_ptr<event_db>> event_db::open(const std::string& path)
   res->snapshots = res->handles[2];
   res->dedup = res->handles[3];
   res->meta = res->handles[4];
+  if (opts.verify_on_open) {
+    st = res->db->VerifyChecksum();
+    if (!st.ok())
+      return storage::make_storage_error(st, "verify event store " + path);
+  }
   rocksdb::WriteOptions wo;
   wo.sync = true;
   st = res->db->Put(wo, res->meta, "format", format_version);
@@ -71,8 +98,9 @@ caf::error event_db::close() {
 
 caf::expected<std::optional<std::pair<uint64_t, std::string>>>
 event_db::last_under(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
-                     bool with_value) const {
+                     bool with_value, const rocksdb::Snapshot* view) const {
   rocksdb::ReadOptions ro;
+  ro.snapshot = view;
   std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(ro, cf)};
   it->SeekForPrev(seq_key(prefix, UINT64_MAX));
   if (!it->Valid()) {
@@ -101,9 +129,11 @@ caf::expected<std::optional<uint64_t>> event_db::find_dedup(const std::string& d
 }
 
 caf::expected<std::vector<event>> event_db::scan_events(const std::string& prefix,
-                                                        uint64_t after) const {
+                                                        uint64_t after,
+                                                        const rocksdb::Snapshot* view) const {
   std::vector<event> out;
   rocksdb::ReadOptions ro;
+  ro.snapshot = view;
   auto upper = seq_key(prefix, UINT64_MAX);
   rocksdb::Slice upper_slice{upper};
   ro.iterate_upper_bound = &upper_slice; // UINT64_MAX is never a real seq

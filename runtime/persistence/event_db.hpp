@@ -18,23 +18,27 @@ namespace smith::persistence {
 
 /// An open database with the store's column families. Reads are thread-safe (RocksDB).
 struct event_db {
-  /// Opens or creates the database at `path`. Errors: storage errors.
-  static caf::expected<std::unique_ptr<event_db>> open(const std::string& path);
+  /// Opens or creates the database at `opts.path` with `opts.env`, verifying every SST
+  /// checksum first when opts.verify_on_open. Errors: storage errors.
+  static caf::expected<std::unique_ptr<event_db>> open(const event_store_options& opts);
 
   ~event_db();
 
   /// Destroys the handles and closes the database; the first error. Idempotent.
   caf::error close();
 
-  /// Last seq stored in `cf` under `prefix` (events or snapshots), with its value when asked.
+  /// Last seq stored in `cf` under `prefix` (events or snapshots), with its value when asked;
+  /// read at `view` (null = latest).
   caf::expected<std::optional<std::pair<uint64_t, std::string>>>
-  last_under(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, bool with_value) const;
+  last_under(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, bool with_value,
+             const rocksdb::Snapshot* view = nullptr) const;
 
   /// The seq stored for `dedup_key`, nullopt when absent.
   caf::expected<std::optional<uint64_t>> find_dedup(const std::string& dedup_key) const;
 
-  /// Events of `prefix` with seq > after.
-  caf::expected<std::vector<event>> scan_events(const std::string& prefix, uint64_t after) const;
+  /// Events of `prefix` with seq > after, read at `view` (null = latest).
+  caf::expected<std::vector<event>> scan_events(const std::string& prefix, uint64_t after,
+                                                const rocksdb::Snapshot* view = nullptr) const;
 
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::ColumnFamilyHandle* events = nullptr;

@@ -7,6 +7,7 @@
 #include "runtime/persistence/event_db.hpp"
 #include "runtime/persistence/event_keys.hpp"
 #include "runtime/persistence/persistence_errc.hpp"
+#include "runtime/storage/storage_errc.hpp"
 
 namespace smith::persistence {
 
@@ -51,7 +52,7 @@ caf::expected<std::unique_ptr<event_store>> event_store::open(event_store_option
     return invalid("empty event store path");
   if (opts.queue_capacity == 0 || opts.max_batch == 0)
     return invalid("queue_capacity and max_batch must be > 0");
-  auto db = event_db::open(opts.path);
+  auto db = event_db::open(opts);
   if (!db)
     return db.error();
   return std::unique_ptr<event_store>{new event_store(std::move(*db), opts)};
@@ -156,17 +157,36 @@ caf::expected<std::optional<snapshot>> event_store::latest_snapshot(std::string_
 }
 
 caf::expected<recovered> event_store::recover(std::string_view agent) const {
-  auto snap = latest_snapshot(agent);
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (!db_->db)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  // One read view for both reads: a snapshot committed between them must not hide the events
+  // it does not cover.
+  struct view_guard {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* view;
+    ~view_guard() { db->ReleaseSnapshot(view); }
+  } guard{db_->db.get(), db_->db->GetSnapshot()};
+  auto prefix = agent_prefix(agent);
+  auto snap = db_->last_under(db_->snapshots, prefix, true, guard.view);
   if (!snap)
     return snap.error();
   recovered out;
-  out.snap = std::move(*snap);
-  auto evs = events_since(agent, out.snap ? out.snap->seq : 0);
+  if (*snap)
+    out.snap = snapshot{(*snap)->first, std::move((*snap)->second)};
+  auto evs = db_->scan_events(prefix, out.snap ? out.snap->seq : 0, guard.view);
   if (!evs)
     return evs.error();
   out.events = std::move(*evs);
   out.last_seq = !out.events.empty() ? out.events.back().seq : (out.snap ? out.snap->seq : 0);
   return out;
+}
+
+caf::error event_store::verify() const {
+  if (!db_->db)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  return storage::make_storage_error(db_->db->VerifyChecksum(), "verify event store");
 }
 
 } // namespace smith::persistence

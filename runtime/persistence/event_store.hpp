@@ -26,6 +26,10 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+namespace rocksdb {
+class Env;
+} // namespace rocksdb
+
 namespace smith::persistence {
 
 /// When an append is acknowledged (per domain; see docs/persistence.md).
@@ -53,6 +57,12 @@ struct event_store_options {
   size_t queue_capacity = 65536;
   /// Most requests committed in one WriteBatch.
   size_t max_batch = 4096;
+  /// Verify the checksum of every SST file before open() returns (reads the whole database
+  /// once). Without it, a damaged block is still detected, when it is read.
+  bool verify_on_open = false;
+  /// The RocksDB environment; null = the default. Not owned, must outlive the store. Tests
+  /// inject I/O faults (a full disk) through it.
+  rocksdb::Env* env = nullptr;
 };
 
 /// One stored event of an agent. Sequence numbers start at 1 and have no gaps.
@@ -99,7 +109,9 @@ public:
   /// Opens (or creates) the database with column families events, snapshots, dedup, meta and
   /// starts the commit thread. Errors: persistence_errc::invalid_argument (empty path, zero
   /// queue_capacity or max_batch), storage errors (io_error, busy: locked by another process,
-  /// corruption).
+  /// corruption: a damaged WAL record before its tail, a truncated or damaged SST, a bad
+  /// manifest; with verify_on_open also any damaged SST block). A torn last WAL record is
+  /// tolerated: it can only hold a write that was never acknowledged as synced.
   static caf::expected<std::unique_ptr<event_store>> open(event_store_options opts);
 
   ~event_store();
@@ -110,7 +122,10 @@ public:
   /// "domain/name", not an instance id). A non-empty `msg_id` makes it idempotent: if the
   /// agent already stored that id, nothing is written and the ack carries the original seq.
   /// Returns an error (and never calls `done`) when refused: invalid_argument (empty or too
-  /// long agent key or msg id), queue_full, closed. Otherwise `done` is called exactly once.
+  /// long agent key or msg id), queue_full, closed. Otherwise `done` is called exactly once,
+  /// with the ack or with the storage error that failed the write (no_space, io_error; then
+  /// nothing of it was stored). After a failed write the next one first asks RocksDB to
+  /// resume, so writes succeed again as soon as the fault is gone.
   caf::error append(std::string agent, std::string msg_id, std::string payload,
                     durability_mode mode, append_completion done);
 
@@ -136,6 +151,10 @@ public:
 
   /// The latest snapshot and the events after it.
   caf::expected<recovered> recover(std::string_view agent) const;
+
+  /// Verifies the checksum of every block of every SST file (reads the whole database).
+  /// Errors: storage_errc::corruption naming the file, io_error.
+  caf::error verify() const;
 
   /// Stops accepting requests, commits and acks what was accepted, closes the database.
   /// Idempotent; returns the first close error.

@@ -21,6 +21,7 @@ std::string to_string(storage_errc x) {
     case storage_errc::unknown_column_family: return "unknown_column_family";
     case storage_errc::closed: return "closed";
     case storage_errc::other: return "other";
+    case storage_errc::no_space: return "no_space";
   }
   return "unknown";
 }
@@ -37,7 +38,7 @@ storage_errc to_storage_errc(const rocksdb::Status& s) noexcept {
     case code::kCorruption: return storage_errc::corruption;
     case code::kNotSupported: return storage_errc::not_supported;
     case code::kInvalidArgument: return storage_errc::invalid_argument;
-    case code::kIOError: return storage_errc::io_error;
+    case code::kIOError: return s.IsNoSpace() ? storage_errc::no_space : storage_errc::io_error;
     case code::kBusy:
     case code::kTimedOut:
     case code::kTryAgain: return storage_errc::busy;

@@ -43,6 +43,9 @@ enum class storage_errc : uint8_t {
   closed,
   /// Anything else RocksDB reports.
   other,
+  /// The filesystem is full (an io_error RocksDB marks as NoSpace). Writes fail and change
+  /// nothing until space is freed.
+  no_space,
 };
 
 /// Returns the name of `x` ("io_error", ...).
