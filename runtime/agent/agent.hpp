@@ -43,10 +43,22 @@ using agent_handle = typename Iface::template extend_with<agent_control>;
 /// an error or std::exception there ends the actor with that error, which its
 /// supervisor sees as a child exit (restart within intensity). on_stop runs
 /// when the agent terminates.
+///
+/// Event sourcing: with `apply` set and a journal in the agent's config, the agent's state is
+/// rebuilt on every start (restore(latest snapshot), then apply(each later event)) before
+/// on_start, and persist() appends events durably before applying them. A recovery error
+/// (a damaged database, a hook's error) fails the start like an on_start error.
 template <class Self>
 struct agent_hooks {
   std::function<caf::error(Self*)> on_start;
   std::function<void(Self*)> on_stop;
+  /// Folds one persisted event into `self->state`. Must accept every event the agent
+  /// persisted: an error on a durable event fails the agent (it restarts and recovers).
+  std::function<caf::error(Self*, std::string_view event)> apply;
+  /// `self->state` as bytes, for snapshots; unset = never snapshot.
+  std::function<std::string(Self*)> snapshot;
+  /// Replaces `self->state` with a snapshot's bytes; needed when `snapshot` is set.
+  std::function<caf::error(Self*, std::string_view state)> restore;
 };
 
 /// The actor class behind every SDK agent. `State` is default-constructed
@@ -64,13 +76,29 @@ public:
 
   agent_actor(caf::actor_config& cfg, agent_config acfg, behavior_fn fn, hooks_type hooks)
     : super(cfg), core_(std::move(acfg)), fn_(std::move(fn)), hooks_(std::move(hooks)) {
-    // nop
+    if (core_.config().journal && hooks_.apply)
+      core_.attach_journal(make_journal());
   }
 
   const char* name() const override { return "smith.agent"; }
 
   /// Identity, capacity, incarnation and settings of this instance.
   const agent_config& config() const noexcept { return core_.config(); }
+
+  /// Persists `event`, then applies it (hooks.apply), then calls `done` with no error; on
+  /// failure (storage error, full commit queue) calls `done` with the error and applies
+  /// nothing. A non-empty `msg_id` makes it idempotent: a redelivered id is acknowledged
+  /// without a second event. User messages wait until every pending persist is answered, so
+  /// each command sees the state its predecessors persisted. An agent without a journal
+  /// applies the event at once. `done` runs on this agent.
+  void persist(std::string event, persist_done done, std::string msg_id = {}) {
+    if (auto* j = core_.journal()) {
+      j->append(this, std::move(event), std::move(msg_id), std::move(done));
+      return;
+    }
+    auto err = hooks_.apply ? hooks_.apply(this, event) : caf::error{};
+    done(err);
+  }
 
   typename handle_type::behavior_type make_behavior() override {
     auto err = core_.start(this, [this] {
@@ -129,6 +157,20 @@ private:
                   self->register_self();
               });
     self->core_.schedule_heartbeat(self);
+  }
+
+  std::unique_ptr<agent_journal> make_journal() {
+    auto& id = core_.config().id;
+    auto snap = hooks_.snapshot ? agent_journal::snapshot_fn{[this] { return hooks_.snapshot(this); }}
+                                : agent_journal::snapshot_fn{};
+    auto restore = hooks_.restore ? agent_journal::restore_fn{[this](std::string_view x) {
+      return hooks_.restore(this, x);
+    }}
+                                  : agent_journal::restore_fn{};
+    return std::make_unique<agent_journal>(
+      core_.config().journal, id.domain + "/" + id.name,
+      [this](std::string_view e) { return hooks_.apply(this, e); }, std::move(snap),
+      std::move(restore));
   }
 
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {

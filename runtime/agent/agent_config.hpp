@@ -8,9 +8,13 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "runtime/agent/agent_id.hpp"
 
 namespace smith::agent {
+
+struct journal_binding;
 
 /// Something an agent can do, with an optional version and metadata.
 struct capability {
@@ -39,6 +43,9 @@ struct agent_config {
   /// Name of the agent type within its domain (agent_type::name, e.g. "echo"); it names the
   /// endpoint table the bridge uses for this agent. Empty when spawned without a type.
   std::string type;
+  /// The node's event store and the domain's durability mode; null = the agent keeps no
+  /// journal (persist() applies events at once). Shared by every agent of a node.
+  std::shared_ptr<const journal_binding> journal;
 };
 
 } // namespace smith::agent

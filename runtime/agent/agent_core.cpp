@@ -15,7 +15,7 @@ namespace {
 bool is_control_atom(caf::atom_value x) {
   return x == suspend_atom::value || x == resume_atom::value || x == drain_atom::value
          || x == status_atom::value || x == drain_deadline_atom::value
-         || x == beat_tick_atom::value
+         || x == beat_tick_atom::value || x == persisted_atom::value
          || x == caf::sys_atom::value;
 }
 
@@ -117,6 +117,10 @@ caf::error agent_core::start(caf::scheduled_actor* self,
   lifecycle_.transition(lifecycle_state::registering, now_ns(self));
   caf::error err;
   try {
+    if (journal_ && (err = journal_->recover())) {
+      note_error("recovery from the journal failed: " + caf::to_string(err));
+      return err;
+    }
     err = on_start ? on_start() : caf::error{};
   } catch (const std::exception& e) {
     err = caf::make_error(agent_errc::start_failed, std::string{"on_start threw: "} + e.what());
@@ -219,7 +223,25 @@ caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, be
                                    + std::to_string(queued_.load()) + " messages pending"));
     },
     [=](beat_tick_atom) { beat(self); },
+    [=, this](persisted_atom, uint64_t seq, bool duplicate, bool snapshot_due) {
+      on_persisted(self, {}, seq, duplicate, snapshot_due);
+    },
+    [=, this](persisted_atom, caf::error& err) { on_persisted(self, std::move(err), 0, false, false); },
   };
+}
+
+void agent_core::on_persisted(caf::scheduled_actor* self, caf::error err, uint64_t seq,
+                              bool duplicate, bool snapshot_due) {
+  if (!journal_)
+    return;
+  if (err) {
+    ++counters_.errors;
+    note_error("persist failed: " + caf::to_string(err));
+  }
+  if (auto failed = journal_->on_persisted(std::move(err), seq, duplicate, snapshot_due)) {
+    note_error("applying a persisted event failed: " + caf::to_string(failed));
+    self->quit(std::move(failed)); // durable but not applicable: restart and recover
+  }
 }
 
 } // namespace smith::agent

@@ -14,6 +14,7 @@
 
 #include "runtime/agent/agent_config.hpp"
 #include "runtime/agent/agent_status.hpp"
+#include "runtime/agent/journal.hpp"
 #include "runtime/registry/registry_api.hpp"
 
 namespace smith::agent {
@@ -34,7 +35,9 @@ public:
   caf::invoke_message_result consume(caf::scheduled_actor* self, caf::mailbox_element& x,
                                      Consume&& base) {
     bool user = is_user_message(x);
-    if (user && suspended_)
+    // Held while suspended, and while a persist is pending: the next command must see the
+    // state with every event its predecessors persisted.
+    if (user && (suspended_ || (journal_ && journal_->pending() > 0)))
       return caf::invoke_message_result::skipped;
     auto res = base(x);
     if (user && res != caf::invoke_message_result::skipped)
@@ -74,6 +77,13 @@ public:
   void schedule_heartbeat(caf::scheduled_actor* self) const;
 
   const agent_config& config() const noexcept { return cfg_; }
+
+  // -- journal (event-sourced agents) ------------------------------------------
+
+  /// Makes the agent event-sourced; start() then recovers it before on_start.
+  void attach_journal(std::unique_ptr<agent_journal> j) { journal_ = std::move(j); }
+  /// The journal, or nullptr for an agent that keeps none.
+  agent_journal* journal() const noexcept { return journal_.get(); }
   agent_status status() const;
 
   /// Whether `x` is an ordinary user message (not a response, not a system or
@@ -87,6 +97,8 @@ private:
   caf::error begin_drain(caf::scheduled_actor* self, uint64_t deadline_ms, std::string why);
   void finish_drain(caf::scheduled_actor* self, std::string why);
   void note_error(std::string what);
+  void on_persisted(caf::scheduled_actor* self, caf::error err, uint64_t seq, bool duplicate,
+                    bool snapshot_due);
   void notify_state(caf::scheduled_actor* self) const;
   int64_t now_ns(caf::scheduled_actor* self) const;
 
@@ -99,6 +111,7 @@ private:
   std::atomic<uint64_t> rejected_draining_{0};
   bool suspended_ = false;
   bool registered_ = false;
+  std::unique_ptr<agent_journal> journal_;
   agent_counters counters_;
 };
 

@@ -26,6 +26,8 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using drain_deadline_atom = caf::atom_constant<caf::atom("draindl")>;
 using beat_tick_atom = caf::atom_constant<caf::atom("beattick")>;
+/// The event store's answer to an agent's persist (internal to the SDK).
+using persisted_atom = caf::atom_constant<caf::atom("persisted")>;
 
 // -- generic -----------------------------------------------------------------
 using flush_atom = caf::atom_constant<caf::atom("flush")>;

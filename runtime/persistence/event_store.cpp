@@ -123,6 +123,22 @@ caf::error event_store::save_snapshot(std::string agent, uint64_t seq, std::stri
   return res ? caf::error{} : res.error();
 }
 
+caf::error event_store::save_snapshot(std::string agent, uint64_t seq, std::string state,
+                                      durability_mode mode, append_completion done) {
+  if (auto err = check_agent_key(agent))
+    return err;
+  if (!writer_)
+    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+  commit_request r;
+  r.kind = commit_request::kind_t::snapshot;
+  r.mode = mode;
+  r.agent = std::move(agent);
+  r.data = std::move(state);
+  r.snap_seq = seq;
+  r.done = std::move(done);
+  return writer_->submit(std::move(r));
+}
+
 caf::expected<std::vector<event>> event_store::events_since(std::string_view agent,
                                                             uint64_t after) const {
   if (auto err = check_agent_key(agent))

@@ -139,6 +139,12 @@ public:
   caf::error save_snapshot(std::string agent, uint64_t seq, std::string state,
                            durability_mode mode = durability_mode::group);
 
+  /// save_snapshot() that returns at once: `done` is called once, on the commit thread, with
+  /// the snapshot's seq or its error. Refusals (invalid_argument, queue_full, closed) are
+  /// returned instead (`done` is not called).
+  caf::error save_snapshot(std::string agent, uint64_t seq, std::string state,
+                           durability_mode mode, append_completion done);
+
   /// `agent`'s events with seq > `after`, in order (after = 0: all). Errors: invalid_argument,
   /// storage errors, bad_record.
   caf::expected<std::vector<event>> events_since(std::string_view agent, uint64_t after) const;
