@@ -30,10 +30,26 @@ namespace smith::agent {
 /// - drain(deadline_ms) -> ok: refuse new work with `draining`, finish accepted work, then
 ///   exit `shutdown`; after deadline_ms (0 = none) exit anyway, pending requests get an error.
 /// - status -> agent_status.
+/// Memory operations of event-sourced agents (journal + snapshot/restore hooks; otherwise
+/// agent_errc::no_journal). Each takes who and why, is recorded with them, answers with the
+/// agent's seq it is anchored at once durable, and changes nothing on error:
+/// - checkpoint(label, who, why): saves the current state under `label`.
+/// - restore(label, who, why) / restore(seq, who, why): the state becomes the checkpoint's
+///   (persistence_errc::unknown_checkpoint) or the one right after event `seq`
+///   (bad_snapshot); recorded as the agent's new base, so a restart keeps it.
+/// - wipe(who, why): clears history (events, snapshots, message ids; checkpoints stay) and
+///   the state down to what the on_wipe hook keeps (identity, role, core knowledge).
+/// - fork(name, who, why): writes the current state as the base of agent `name` in the same
+///   domain (which must have no journal yet); the caller then starts that agent.
 using agent_control = caf::typed_actor<
   caf::replies_to<suspend_atom>::with<ok_atom>, caf::replies_to<resume_atom>::with<ok_atom>,
   caf::replies_to<drain_atom, uint64_t>::with<ok_atom>,
-  caf::replies_to<status_atom>::with<agent_status>>;
+  caf::replies_to<status_atom>::with<agent_status>,
+  caf::replies_to<checkpoint_atom, std::string, std::string, std::string>::with<uint64_t>,
+  caf::replies_to<restore_atom, std::string, std::string, std::string>::with<uint64_t>,
+  caf::replies_to<restore_atom, uint64_t, std::string, std::string>::with<uint64_t>,
+  caf::replies_to<wipe_atom, std::string, std::string>::with<uint64_t>,
+  caf::replies_to<fork_atom, std::string, std::string, std::string>::with<uint64_t>>;
 
 /// The handle of an agent whose own interface is `Iface`.
 template <class Iface>
@@ -59,6 +75,9 @@ struct agent_hooks {
   std::function<std::string(Self*)> snapshot;
   /// Replaces `self->state` with a snapshot's bytes; needed when `snapshot` is set.
   std::function<caf::error(Self*, std::string_view state)> restore;
+  /// After a wipe reset `self->state` to a default-constructed State: puts back what the agent
+  /// keeps across wipes (its role, declared core knowledge). Unset = keep nothing.
+  std::function<void(Self*)> on_wipe;
 };
 
 /// The actor class behind every SDK agent. `State` is default-constructed
@@ -161,16 +180,19 @@ private:
 
   std::unique_ptr<agent_journal> make_journal() {
     auto& id = core_.config().id;
-    auto snap = hooks_.snapshot ? agent_journal::snapshot_fn{[this] { return hooks_.snapshot(this); }}
-                                : agent_journal::snapshot_fn{};
-    auto restore = hooks_.restore ? agent_journal::restore_fn{[this](std::string_view x) {
-      return hooks_.restore(this, x);
-    }}
-                                  : agent_journal::restore_fn{};
-    return std::make_unique<agent_journal>(
-      core_.config().journal, id.domain + "/" + id.name,
-      [this](std::string_view e) { return hooks_.apply(this, e); }, std::move(snap),
-      std::move(restore));
+    agent_journal::hooks h;
+    h.apply = [this](std::string_view e) { return hooks_.apply(this, e); };
+    if (hooks_.snapshot)
+      h.snapshot = [this] { return hooks_.snapshot(this); };
+    if (hooks_.restore)
+      h.restore = [this](std::string_view x) { return hooks_.restore(this, x); };
+    h.reset = [this] {
+      state = State{};
+      if (hooks_.on_wipe)
+        hooks_.on_wipe(this);
+    };
+    return std::make_unique<agent_journal>(core_.config().journal, id.domain + "/" + id.name,
+                                           std::move(h));
   }
 
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {

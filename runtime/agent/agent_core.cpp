@@ -16,6 +16,8 @@ bool is_control_atom(caf::atom_value x) {
   return x == suspend_atom::value || x == resume_atom::value || x == drain_atom::value
          || x == status_atom::value || x == drain_deadline_atom::value
          || x == beat_tick_atom::value || x == persisted_atom::value
+         || x == checkpoint_atom::value || x == restore_atom::value || x == wipe_atom::value
+         || x == fork_atom::value
          || x == caf::sys_atom::value;
 }
 
@@ -227,6 +229,34 @@ caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, be
       on_persisted(self, {}, seq, duplicate, snapshot_due);
     },
     [=, this](persisted_atom, caf::error& err) { on_persisted(self, std::move(err), 0, false, false); },
+    [=, this](checkpoint_atom, std::string& label, std::string& who, std::string& why) {
+      return memory_op(self, "checkpoint", [=](agent_journal& j, memory_done done) mutable {
+        j.checkpoint(self, std::move(label), {std::move(who), std::move(why)}, std::move(done));
+      });
+    },
+    [=, this](restore_atom, std::string& label, std::string& who, std::string& why) {
+      return memory_op(self, "restore", [=](agent_journal& j, memory_done done) mutable {
+        j.restore(self, label, {std::move(who), std::move(why)}, std::move(done));
+      });
+    },
+    [=, this](restore_atom, uint64_t seq, std::string& who, std::string& why) {
+      return memory_op(self, "restore", [=](agent_journal& j, memory_done done) mutable {
+        j.restore(self, seq, {std::move(who), std::move(why)}, std::move(done));
+      });
+    },
+    [=, this](wipe_atom, std::string& who, std::string& why) {
+      return memory_op(self, "wipe", [=](agent_journal& j, memory_done done) mutable {
+        j.wipe(self, {std::move(who), std::move(why)}, std::move(done));
+      });
+    },
+    [=, this](fork_atom, std::string& name, std::string& who, std::string& why) {
+      return memory_op(self, "fork", [=, this](agent_journal& j, memory_done done) mutable {
+        if (auto id = make_agent_id(cfg_.id.domain, name, cfg_.id.version); !id)
+          return done(std::move(id.error()));
+        j.fork(self, cfg_.id.domain + "/" + name, {std::move(who), std::move(why)},
+               std::move(done));
+      });
+    },
   };
 }
 

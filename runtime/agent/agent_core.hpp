@@ -99,6 +99,10 @@ private:
   void note_error(std::string what);
   void on_persisted(caf::scheduled_actor* self, caf::error err, uint64_t seq, bool duplicate,
                     bool snapshot_due);
+  /// The memory operations' handlers' bodies (agent_memory_ops.cpp): answer through a
+  /// response promise once the change is durable, or at once with the error.
+  using memory_fn = std::function<void(agent_journal&, memory_done)>;
+  caf::result<uint64_t> memory_op(caf::scheduled_actor* self, const char* what, memory_fn fn);
   void notify_state(caf::scheduled_actor* self) const;
   int64_t now_ns(caf::scheduled_actor* self) const;
 

@@ -16,6 +16,7 @@ std::string to_string(agent_errc x) {
     case agent_errc::handler_exception: return "handler_exception";
     case agent_errc::unexpected_message: return "unexpected_message";
     case agent_errc::start_failed: return "start_failed";
+    case agent_errc::no_journal: return "no_journal";
   }
   return "unknown";
 }

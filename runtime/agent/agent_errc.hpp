@@ -30,6 +30,9 @@ enum class agent_errc : uint8_t {
   unexpected_message,
   /// The agent's on_start hook failed.
   start_failed,
+  /// A memory operation (checkpoint, restore, wipe, fork) on an agent that keeps no journal
+  /// or has no snapshot/restore hooks.
+  no_journal,
 };
 
 /// Returns the name of `x` ("overloaded", ...).

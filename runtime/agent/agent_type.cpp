@@ -20,7 +20,8 @@ supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std:
     if (!id)
       return std::move(id.error());
     agent_config cfg{std::move(*id), opts->mailbox_capacity, ctx.incarnation, opts->settings,
-                     type->capabilities, opts->heartbeat_interval, opts->node, type->name};
+                     type->capabilities, opts->heartbeat_interval, opts->node, type->name,
+                     opts->journal};
     return type->spawn(ctx.system, std::move(cfg));
   };
   return cs;

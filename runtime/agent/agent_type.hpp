@@ -54,6 +54,8 @@ struct instance_options {
   std::map<std::string, std::string> settings;
   std::chrono::milliseconds heartbeat_interval{0};
   std::string node;
+  /// The node's event store for event-sourced agents (null = none); see agent_config.
+  std::shared_ptr<const journal_binding> journal;
 };
 
 /// A child spec that starts agent `name` (a subject token) of `type` in

@@ -28,6 +28,11 @@ using drain_deadline_atom = caf::atom_constant<caf::atom("draindl")>;
 using beat_tick_atom = caf::atom_constant<caf::atom("beattick")>;
 /// The event store's answer to an agent's persist (internal to the SDK).
 using persisted_atom = caf::atom_constant<caf::atom("persisted")>;
+// Memory operations on event-sourced agents (see agent_control).
+using checkpoint_atom = caf::atom_constant<caf::atom("checkpoint")>;
+using restore_atom = caf::atom_constant<caf::atom("restore")>;
+using wipe_atom = caf::atom_constant<caf::atom("wipe")>;
+using fork_atom = caf::atom_constant<caf::atom("fork")>;
 
 // -- generic -----------------------------------------------------------------
 using flush_atom = caf::atom_constant<caf::atom("flush")>;

@@ -1,6 +1,8 @@
 // Group commit: one WriteBatch per drained run of group/none requests, one per sync request.
 #include "runtime/persistence/commit_writer.hpp"
 
+#include <chrono>
+
 #include <rocksdb/write_batch.h>
 
 #include "runtime/persistence/event_db.hpp"
@@ -119,6 +121,10 @@ void commit_writer::process(commit_request& r, segment& seg) {
     return;
   }
   auto& s = **st;
+  if (r.kind == commit_request::kind_t::checkpoint || r.kind == commit_request::kind_t::rebase) {
+    process_memory_op(r, seg, s, prefix);
+    return;
+  }
   if (r.kind == commit_request::kind_t::snapshot) {
     if (r.snap_seq == 0 || r.snap_seq > s.last_seq) {
       seg.results.emplace_back(&r, caf::make_error(persistence_errc::bad_snapshot,
@@ -157,6 +163,43 @@ void commit_writer::process(commit_request& r, segment& seg) {
   }
   bool due = snapshot_every_ > 0 && seq - s.snap_seq >= snapshot_every_;
   seg.results.emplace_back(&r, append_ack{seq, false, due});
+}
+
+void commit_writer::process_memory_op(commit_request& r, segment& seg, agent_state& s,
+                                      const std::string& prefix) {
+  if (r.kind == commit_request::kind_t::checkpoint) {
+    if (r.snap_seq > s.last_seq) {
+      seg.results.emplace_back(&r, caf::make_error(persistence_errc::bad_snapshot,
+                                                   "checkpoint at seq " + std::to_string(r.snap_seq)
+                                                     + " but last event is "
+                                                     + std::to_string(s.last_seq)));
+      return;
+    }
+    seg.batch.Put(db_.checkpoints, prefix + r.label, encode_u64(r.snap_seq) + r.data);
+    seg.batch.Put(db_.ops, next_op_key(prefix), r.audit);
+    seg.results.emplace_back(&r, append_ack{r.snap_seq, false, false});
+    return;
+  }
+  auto seq = ++s.last_seq;
+  if (r.clear_history) {
+    // Range deletes: one tombstone each, however long the history was.
+    seg.batch.DeleteRange(db_.events, seq_key(prefix, 0), seq_key(prefix, seq));
+    seg.batch.DeleteRange(db_.snapshots, seq_key(prefix, 0), seq_key(prefix, seq));
+    seg.batch.DeleteRange(db_.dedup, prefix, prefix_end(prefix));
+    std::erase_if(seg.pending, [&](auto& kv) { return kv.first.starts_with(prefix); });
+  }
+  seg.batch.Put(db_.events, seq_key(prefix, seq), r.audit);
+  seg.batch.Put(db_.snapshots, seq_key(prefix, seq), r.data);
+  seg.batch.Put(db_.ops, next_op_key(prefix), r.audit);
+  s.snap_seq = seq;
+  seg.results.emplace_back(&r, append_ack{seq, false, false});
+}
+
+std::string commit_writer::next_op_key(const std::string& prefix) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  last_op_ns_ = std::max(last_op_ns_ + 1, ns);
+  return seq_key(prefix, last_op_ns_);
 }
 
 void commit_writer::flush(segment& seg, bool force_sync) {

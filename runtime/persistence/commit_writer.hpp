@@ -21,17 +21,23 @@ class Status;
 
 namespace smith::persistence {
 
-/// One append (kind = append) or snapshot (kind = snapshot) for the commit thread.
+/// One append, snapshot, checkpoint or rebase (memory operation) for the commit thread.
 struct commit_request {
-  enum class kind_t : uint8_t { append, snapshot };
+  enum class kind_t : uint8_t { append, snapshot, checkpoint, rebase };
   kind_t kind = kind_t::append;
   durability_mode mode = durability_mode::group;
   std::string agent;
   std::string msg_id;
   /// The event payload or the snapshot state.
   std::string data;
-  /// The snapshot's seq (snapshots only).
+  /// The snapshot's or checkpoint's seq.
   uint64_t snap_seq = 0;
+  /// Checkpoint label (checkpoint only).
+  std::string label;
+  /// The encoded memory_op recorded with a checkpoint or rebase.
+  std::string audit;
+  /// Rebase only: delete the agent's earlier events, snapshots and message ids.
+  bool clear_history = false;
   /// Called once with the ack (a snapshot's ack carries its seq).
   append_completion done;
 };
@@ -61,6 +67,9 @@ private:
   void run();
   void commit(std::vector<commit_request>& reqs);
   void process(commit_request& r, segment& seg);
+  void process_memory_op(commit_request& r, segment& seg, agent_state& s,
+                         const std::string& prefix);
+  std::string next_op_key(const std::string& prefix);
   void flush(segment& seg, bool force_sync);
   rocksdb::Status write(segment& seg, bool sync);
   rocksdb::Status resume();
@@ -78,6 +87,8 @@ private:
   std::unordered_map<std::string, agent_state> agents_;
   /// A write failed: RocksDB refuses further writes until asked to resume.
   bool faulted_ = false;
+  /// Last key suffix of the ops column family: unique, increasing unix-time nanoseconds.
+  uint64_t last_op_ns_ = 0;
   std::thread thread_;
 };
 

@@ -50,7 +50,7 @@ caf::expected<std::unique_ptr<event_db>> event_db::open(const event_store_option
   auto o = db_options(opts);
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (auto* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "events", "snapshots", "dedup",
-                     "meta"})
+                     "meta", "checkpoints", "ops"})
     cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{o});
   auto res = std::make_unique<event_db>();
   rocksdb::DB* raw = nullptr;
@@ -62,6 +62,8 @@ caf::expected<std::unique_ptr<event_db>> event_db::open(const event_store_option
   res->snapshots = res->handles[2];
   res->dedup = res->handles[3];
   res->meta = res->handles[4];
+  res->checkpoints = res->handles[5];
+  res->ops = res->handles[6];
   if (opts.verify_on_open) {
     st = res->db->VerifyChecksum();
     if (!st.ok())
@@ -98,11 +100,12 @@ caf::error event_db::close() {
 
 caf::expected<std::optional<std::pair<uint64_t, std::string>>>
 event_db::last_under(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
-                     bool with_value, const rocksdb::Snapshot* view) const {
+                     bool with_value, const rocksdb::Snapshot* view,
+                     uint64_t at_most) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = view;
   std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(ro, cf)};
-  it->SeekForPrev(seq_key(prefix, UINT64_MAX));
+  it->SeekForPrev(seq_key(prefix, at_most));
   if (!it->Valid()) {
     if (!it->status().ok())
       return storage::make_storage_error(it->status(), "seek last");

@@ -1,6 +1,7 @@
 // The RocksDB database behind an event store and its reads (internal to runtime/persistence).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,11 +28,11 @@ struct event_db {
   /// Destroys the handles and closes the database; the first error. Idempotent.
   caf::error close();
 
-  /// Last seq stored in `cf` under `prefix` (events or snapshots), with its value when asked;
-  /// read at `view` (null = latest).
+  /// Last seq (at most `at_most`) stored in `cf` under `prefix` (events or snapshots), with
+  /// its value when asked; read at `view` (null = latest).
   caf::expected<std::optional<std::pair<uint64_t, std::string>>>
   last_under(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, bool with_value,
-             const rocksdb::Snapshot* view = nullptr) const;
+             const rocksdb::Snapshot* view = nullptr, uint64_t at_most = UINT64_MAX) const;
 
   /// The seq stored for `dedup_key`, nullopt when absent.
   caf::expected<std::optional<uint64_t>> find_dedup(const std::string& dedup_key) const;
@@ -45,6 +46,10 @@ struct event_db {
   rocksdb::ColumnFamilyHandle* snapshots = nullptr;
   rocksdb::ColumnFamilyHandle* dedup = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
+  /// prefix + label -> u64 BE seq + state.
+  rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
+  /// prefix + u64 BE unique time key -> encoded memory_op.
+  rocksdb::ColumnFamilyHandle* ops = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
 };
 

@@ -29,6 +29,15 @@ std::string seq_key(std::string_view prefix, uint64_t seq) {
   return out;
 }
 
+std::string prefix_end(std::string_view prefix) {
+  std::string out{prefix};
+  while (!out.empty() && static_cast<uint8_t>(out.back()) == 0xff)
+    out.pop_back();
+  if (!out.empty())
+    out.back() = static_cast<char>(static_cast<uint8_t>(out.back()) + 1);
+  return out;
+}
+
 std::optional<uint64_t> decode_u64_tail(std::string_view bytes) {
   if (bytes.size() < 8)
     return std::nullopt;

@@ -23,6 +23,10 @@ std::string agent_prefix(std::string_view agent);
 /// prefix + big-endian `seq`: byte order equals numeric order.
 std::string seq_key(std::string_view prefix, uint64_t seq);
 
+/// The smallest key greater than every key starting with `prefix` (for range deletes).
+/// Precondition: `prefix` is an agent prefix (never all 0xff bytes).
+std::string prefix_end(std::string_view prefix);
+
 /// 8 big-endian bytes of `x`.
 std::string encode_u64(uint64_t x);
 

@@ -95,6 +95,28 @@ struct recovered {
   uint64_t last_seq = 0;
 };
 
+/// A named snapshot of an agent's state, taken on an operator's request.
+struct checkpoint {
+  std::string label;
+  /// The agent's last event folded into `state`.
+  uint64_t seq = 0;
+  std::string state;
+};
+
+/// One memory operation on an agent as recorded with it: what, on what, who, why, when.
+struct memory_op {
+  /// "checkpoint", "restore", "wipe", "fork".
+  std::string op;
+  /// The checkpoint label, "seq:N", or the other agent of a fork.
+  std::string target;
+  std::string who;
+  std::string why;
+  /// Unix time in milliseconds.
+  int64_t at_ms = 0;
+  /// The agent's sequence number the operation is anchored at.
+  uint64_t seq = 0;
+};
+
 /// Called once per accepted append, on the commit thread, after the commit: must not block
 /// (for an actor: anon_send the result to itself).
 using append_completion = std::function<void(caf::expected<append_ack>)>;
@@ -144,6 +166,38 @@ public:
   /// returned instead (`done` is not called).
   caf::error save_snapshot(std::string agent, uint64_t seq, std::string state,
                            durability_mode mode, append_completion done);
+
+  // -- memory operations (see docs/persistence.md) ---------------------------------------
+
+  /// Saves `state`, the agent's state after its event `seq`, as checkpoint `label` (replacing
+  /// one of the same label) and records `op` with it. `done` gets `seq`. Refusals (returned):
+  /// invalid_argument (bad agent key, empty or too long label), queue_full, closed; through
+  /// `done`: bad_snapshot when `seq` is beyond the agent's last event, storage errors.
+  caf::error save_checkpoint(std::string agent, std::string label, uint64_t seq,
+                             std::string state, memory_op op, append_completion done);
+
+  /// Makes `state` the agent's new base: one batch writes a marker event (last seq + 1)
+  /// holding the encoded `op` and a snapshot of `state` at that seq, so recovery yields
+  /// exactly `state`. With `clear_history` it also deletes every earlier event, snapshot and
+  /// message id of the agent (checkpoints stay). `done` gets the marker's seq. Refusals as
+  /// for append().
+  caf::error rebase(std::string agent, std::string state, memory_op op, bool clear_history,
+                    durability_mode mode, append_completion done);
+
+  /// Checkpoint `label` of `agent`, nullopt when there is none.
+  caf::expected<std::optional<checkpoint>> find_checkpoint(std::string_view agent,
+                                                           std::string_view label) const;
+
+  /// Every checkpoint of `agent`, by label.
+  caf::expected<std::vector<checkpoint>> checkpoints(std::string_view agent) const;
+
+  /// Every memory operation recorded for `agent`, oldest first.
+  caf::expected<std::vector<memory_op>> memory_ops(std::string_view agent) const;
+
+  /// What recover() would have returned right after event `seq`: the latest snapshot at or
+  /// before `seq` and the events after it up to `seq`. Errors: bad_snapshot when `seq` is
+  /// beyond the last event, or falls in history a wipe deleted.
+  caf::expected<recovered> recover_to(std::string_view agent, uint64_t seq) const;
 
   /// `agent`'s events with seq > `after`, in order (after = 0: all). Errors: invalid_argument,
   /// storage errors, bad_record.

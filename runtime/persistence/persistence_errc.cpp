@@ -13,6 +13,7 @@ std::string to_string(persistence_errc x) {
     case persistence_errc::closed: return "closed";
     case persistence_errc::bad_snapshot: return "bad_snapshot";
     case persistence_errc::bad_record: return "bad_record";
+    case persistence_errc::unknown_checkpoint: return "unknown_checkpoint";
   }
   return "unknown";
 }

@@ -25,6 +25,8 @@ enum class persistence_errc : uint8_t {
   bad_snapshot,
   /// Stored data does not decode (wrong key or value size).
   bad_record,
+  /// No checkpoint with that label exists for the agent.
+  unknown_checkpoint,
 };
 
 /// Returns the name of `x` ("queue_full", ...).

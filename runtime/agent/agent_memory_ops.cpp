@@ -1,0 +1,28 @@
+// agent_core's memory operations (checkpoint, restore, wipe, fork): admission and the reply.
+#include "runtime/agent/agent_core.hpp"
+
+#include <caf/all.hpp>
+
+#include "runtime/agent/agent_errc.hpp"
+#include "runtime/agent/agent_id.hpp"
+
+namespace smith::agent {
+
+caf::result<uint64_t> agent_core::memory_op(caf::scheduled_actor* self, const char* what,
+                                            memory_fn fn) {
+  if (!journal_)
+    return caf::make_error(agent_errc::no_journal,
+                           qualified_name(cfg_.id) + " keeps no journal: cannot " + what);
+  auto rp = self->make_response_promise<uint64_t>();
+  fn(*journal_, [this, rp, what = std::string{what}](caf::expected<uint64_t> x) mutable {
+    if (x) {
+      rp.deliver(*x);
+      return;
+    }
+    note_error(what + " failed: " + caf::to_string(x.error()));
+    rp.deliver(std::move(x.error()));
+  });
+  return rp;
+}
+
+} // namespace smith::agent
