@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "runtime/core/atoms.hpp"
+#include "runtime/supervision/decision_journal.hpp"
 #include "runtime/supervision/supervisor_event.hpp"
 
 namespace smith::actors {
@@ -45,20 +46,23 @@ bool is_alarming(event_kind k) {
 
 } // namespace
 
-caf::actor spawn_event_logger(caf::actor_system& sys) {
-  // Spawned with an argument: CAF 0.17 dereferences a null argument tuple for
-  // argument-less function actors (UBSan reports it).
-  auto impl = [](caf::event_based_actor*, int /* unused */) -> caf::behavior {
+caf::actor spawn_event_logger(caf::actor_system& sys,
+                              std::shared_ptr<persistence::event_store> store) {
+  auto impl = [](caf::event_based_actor*,
+                 std::shared_ptr<persistence::event_store> store) -> caf::behavior {
     return {
       // A request answered after every event that arrived before it.
       [](flush_atom) { return caf::ok_atom::value; },
-      [](const supervisor_event& ev) {
+      [store](const supervisor_event& ev) {
         auto level = is_alarming(ev.kind) ? spdlog::level::warn : spdlog::level::info;
         spdlog::log(level, "[{}] {}", ev.supervisor, describe(ev));
+        if (store)
+          if (auto err = supervision::record_decision(*store, ev))
+            spdlog::warn("[{}] decision not recorded: {}", ev.supervisor, caf::to_string(err));
       },
     };
   };
-  return sys.spawn(impl, 0);
+  return sys.spawn(impl, std::move(store));
 }
 
 } // namespace smith::actors

@@ -116,7 +116,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
       return; // graceful: finish accepted work, then exit `shutdown`
     s->quit(em.reason);
   });
-  lifecycle_.transition(lifecycle_state::registering, now_ns(self));
+  transition(self, lifecycle_state::registering);
   caf::error err;
   try {
     if (journal_ && (err = journal_->recover())) {
@@ -133,7 +133,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
 }
 
 void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
-  lifecycle_.transition(lifecycle_state::terminated, now_ns(self),
+  transition(self, lifecycle_state::terminated,
                         reason ? self->home_system().render(reason) : "normal");
   // The registry also notices through its monitor; telling it directly
   // shortens the time in which discovery may still return this agent.
@@ -149,7 +149,7 @@ caf::error agent_core::suspend(caf::scheduled_actor* self) {
     return caf::make_error(agent_errc::illegal_transition,
                            std::string{"cannot suspend an agent that is "}
                              + to_string(lifecycle_.state()));
-  if (auto err = lifecycle_.transition(lifecycle_state::suspended, now_ns(self), "suspend"))
+  if (auto err = transition(self, lifecycle_state::suspended, "suspend"))
     return err;
   suspended_ = true;
   notify_state(self);
@@ -157,7 +157,7 @@ caf::error agent_core::suspend(caf::scheduled_actor* self) {
 }
 
 caf::error agent_core::resume(caf::scheduled_actor* self) {
-  if (auto err = lifecycle_.transition(lifecycle_state::active, now_ns(self), "resume"))
+  if (auto err = transition(self, lifecycle_state::active, "resume"))
     return err;
   suspended_ = false; // held messages are retried after this one is consumed
   notify_state(self);
@@ -168,7 +168,7 @@ caf::error agent_core::begin_drain(caf::scheduled_actor* self, uint64_t deadline
                                    std::string why) {
   if (lifecycle_.state() == lifecycle_state::draining)
     return {};
-  if (auto err = lifecycle_.transition(lifecycle_state::draining, now_ns(self), why))
+  if (auto err = transition(self, lifecycle_state::draining, why))
     return err;
   suspended_ = false;
   draining_.store(true, std::memory_order_release);

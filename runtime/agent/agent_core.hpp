@@ -97,6 +97,8 @@ private:
   caf::error begin_drain(caf::scheduled_actor* self, uint64_t deadline_ms, std::string why);
   void finish_drain(caf::scheduled_actor* self, std::string why);
   void note_error(std::string what);
+  /// lifecycle_.transition(), recorded in the journal of an event-sourced agent.
+  caf::error transition(caf::scheduled_actor* self, lifecycle_state to, std::string reason = {});
   void on_persisted(caf::scheduled_actor* self, caf::error err, uint64_t seq, bool duplicate,
                     bool snapshot_due);
   /// The memory operations' handlers' bodies (agent_memory_ops.cpp): answer through a

@@ -1,4 +1,5 @@
-// agent_core's memory operations (checkpoint, restore, wipe, fork): admission and the reply.
+// agent_core's journal side: memory operations (checkpoint, restore, wipe, fork) and recorded
+// lifecycle transitions.
 #include "runtime/agent/agent_core.hpp"
 
 #include <caf/all.hpp>
@@ -23,6 +24,16 @@ caf::result<uint64_t> agent_core::memory_op(caf::scheduled_actor* self, const ch
     rp.deliver(std::move(x.error()));
   });
   return rp;
+}
+
+caf::error agent_core::transition(caf::scheduled_actor* self, lifecycle_state to,
+                                  std::string reason) {
+  auto from = lifecycle_.state();
+  if (auto err = lifecycle_.transition(to, now_ns(self), reason))
+    return err;
+  if (journal_)
+    journal_->record_transition(from, to, reason);
+  return {};
 }
 
 } // namespace smith::agent

@@ -31,15 +31,15 @@ void agent_core::on_registered(caf::scheduled_actor* self) {
   if (lifecycle_.state() != lifecycle_state::registering)
     return; // a re-registration after a registry restart
   registered_ = true;
-  lifecycle_.transition(lifecycle_state::registered, now_ns(self));
-  lifecycle_.transition(lifecycle_state::active, now_ns(self), "started");
+  transition(self, lifecycle_state::registered);
+  transition(self, lifecycle_state::active, "started");
   schedule_heartbeat(self);
 }
 
 void agent_core::on_registration_failed(caf::scheduled_actor* self, caf::error err) {
   note_error("registration failed: " + self->home_system().render(err));
   if (lifecycle_.state() == lifecycle_state::registering) {
-    lifecycle_.transition(lifecycle_state::unregistered, now_ns(self), counters_.last_error);
+    transition(self, lifecycle_state::unregistered, counters_.last_error);
     self->quit(std::move(err));
     return;
   }

@@ -11,6 +11,7 @@
 #include "runtime/agent/agent_errc.hpp"
 #include "runtime/core/atoms.hpp"
 #include "runtime/persistence/persistence_errc.hpp"
+#include "smith/agent/v1/agent.pb.h"
 
 namespace smith::agent {
 
@@ -205,6 +206,48 @@ void agent_journal::rebase(caf::scheduled_actor* self, std::string key, std::str
     return binding_->store->rebase(std::move(key), *shared, std::move(op), clear,
                                    binding_->mode, std::move(c));
   });
+}
+
+void agent_journal::record_transition(lifecycle_state from, lifecycle_state to,
+                                      const std::string& reason) {
+  v1::LifecycleTransition t;
+  t.set_from(static_cast<v1::LifecycleState>(from));
+  t.set_to(static_cast<v1::LifecycleState>(to));
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+  t.mutable_at()->set_seconds(ns / 1'000'000'000);
+  t.mutable_at()->set_nanos(static_cast<int32_t>(ns % 1'000'000'000));
+  t.set_reason(reason);
+  auto key = lifecycle_key(key_);
+  auto err = binding_->store->append(
+    key, {}, t.SerializeAsString(), persistence::durability_mode::none,
+    [key](caf::expected<persistence::append_ack> a) {
+      if (!a)
+        spdlog::warn("{}: transition not recorded: {}", key, caf::to_string(a.error()));
+    });
+  if (err)
+    spdlog::warn("{}: transition not recorded: {}", key, caf::to_string(err));
+}
+
+std::string lifecycle_key(std::string_view key) {
+  return std::string{"_lifecycle/"}.append(key);
+}
+
+caf::expected<std::vector<lifecycle_transition>>
+recorded_lifecycle(const persistence::event_store& store, std::string_view key) {
+  auto evs = store.events_since(lifecycle_key(key), 0);
+  if (!evs)
+    return evs.error();
+  std::vector<lifecycle_transition> out;
+  for (auto& e : *evs) {
+    v1::LifecycleTransition t;
+    if (!t.ParseFromString(e.payload))
+      return caf::make_error(persistence::persistence_errc::bad_record,
+                             "lifecycle record " + std::to_string(e.seq) + " does not decode");
+    out.push_back({static_cast<lifecycle_state>(t.from()), static_cast<lifecycle_state>(t.to()),
+                   t.at().seconds() * 1'000'000'000 + t.at().nanos(), t.reason()});
+  }
+  return out;
 }
 
 } // namespace smith::agent

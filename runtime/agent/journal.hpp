@@ -12,6 +12,7 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
+#include "runtime/agent/lifecycle.hpp"
 #include "runtime/persistence/event_store.hpp"
 
 namespace smith::agent {
@@ -93,6 +94,10 @@ public:
   /// could not be applied to the live state: the agent must fail (and recover on restart).
   caf::error on_persisted(caf::error err, uint64_t seq, bool duplicate, bool snapshot_due);
 
+  /// Records a lifecycle transition under lifecycle_key(), without waiting (mode none: it
+  /// survives a process crash; a failure is logged, never fails the agent).
+  void record_transition(lifecycle_state from, lifecycle_state to, const std::string& reason);
+
   /// Requests not yet answered (user messages wait while there are any).
   size_t pending() const noexcept { return pending_.size(); }
   /// Sequence number of the last event applied (0 = none).
@@ -123,5 +128,13 @@ private:
   std::deque<pending_request> pending_;
   uint64_t last_seq_ = 0;
 };
+
+/// The store key of the recorded lifecycle transitions of agent `key` ("domain/name").
+std::string lifecycle_key(std::string_view key);
+
+/// A lifecycle transition as the store keeps it; `at_ns` is wall-clock Unix nanoseconds.
+/// Errors: the store's; persistence_errc::bad_record for an entry that does not decode.
+caf::expected<std::vector<lifecycle_transition>>
+recorded_lifecycle(const persistence::event_store& store, std::string_view key);
 
 } // namespace smith::agent

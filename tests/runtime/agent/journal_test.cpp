@@ -169,3 +169,26 @@ TEST_CASE("acked events survive kill -9 of the node process and come back in a n
   CHECK(total >= acked); // every acked add is back (one more may have been durable, unacked)
   self->send_exit(h, caf::exit_reason::kill);
 }
+
+TEST_CASE("an event-sourced agent's lifecycle transitions are recorded across incarnations") {
+  node_fixture f;
+  auto h = f.spawn_ledger();
+  REQUIRE(f.add(h, 1));
+  f.crash(h);
+  auto again = f.spawn_ledger();
+  CHECK(f.get(again) == 1);
+  f.crash(again);
+  // The terminated transition is recorded on exit; close() commits what is queued.
+  REQUIRE_FALSE(f.binding->store->close());
+  f.open();
+  auto history = recorded_lifecycle(*f.binding->store, "books/ledger");
+  REQUIRE(history);
+  std::vector<lifecycle_state> to;
+  for (auto& t : *history)
+    to.push_back(t.to);
+  using ls = lifecycle_state;
+  CHECK(to == std::vector<ls>{ls::registering, ls::registered, ls::active, ls::terminated,
+                              ls::registering, ls::registered, ls::active, ls::terminated});
+  CHECK(history->front().at_ns > 0);
+  CHECK(history->back().reason.find("kill") != std::string::npos);
+}
