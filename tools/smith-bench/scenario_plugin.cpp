@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "actors/node/node.hpp"
 #include "runtime/config/config_loader.hpp"
@@ -138,6 +139,12 @@ caf::expected<figures> raw_side(const options& opts, size_t n) {
 } // namespace
 
 outcome run_plugin_load(const options& opts) {
+  // The nodes log their trees at info: keep the bench's output to its figures.
+  struct quiet {
+    spdlog::level::level_enum before = spdlog::get_level();
+    quiet() { spdlog::set_level(spdlog::level::warn); }
+    ~quiet() { spdlog::set_level(before); }
+  } guard;
   auto server = nats_launcher::start();
   if (!server)
     return std::move(server.error());
