@@ -51,6 +51,25 @@ void await_shutting_down(caf::actor_system& sys, const caf::actor& sup) {
   }
 }
 
+/// The pool supervisors of a domain supervisor, their agents and the agents' names.
+struct domain_tree {
+  std::vector<caf::actor> pools;
+  std::vector<caf::actor> agents;
+  std::vector<std::string> names;
+};
+
+domain_tree collect_tree(caf::actor_system& sys, const caf::actor& dom) {
+  domain_tree out;
+  for (auto& p : running_children(sys, dom)) {
+    out.pools.push_back(p.handle);
+    for (auto& a : running_children(sys, p.handle)) {
+      out.agents.push_back(a.handle);
+      out.names.push_back(a.id);
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 supervision::supervisor_actor domain_loader::root() const {
@@ -116,9 +135,11 @@ caf::error domain_loader::unload(const std::string& name, const std::string& ran
     entries_.erase(std::find_if(entries_.begin(), entries_.end(),
                                 [e](auto& x) { return x.get() == e; }));
   };
-  if (e->info.state == domain_state::failed) { // nothing runs: forget it
+  if (e->info.state == domain_state::failed) { // nothing runs: forget it (and its library)
+    auto version = e->info.version;
+    bool loaded = e->from_plugin && host_ != nullptr && host_->find(name, version) != nullptr;
     erase();
-    return {};
+    return loaded ? host_->unload(name, version, std::chrono::seconds{5}) : caf::error{};
   }
   {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -147,16 +168,10 @@ caf::error domain_loader::drain(const entry& e, milliseconds deadline) {
     return caf::make_error(plugin_errc::stop_failed, "the node is not running");
   auto dom = internal::ask<caf::actor>(sys_, root_hdl, request_timeout, get_child_atom::value,
                                        e.info.supervisor);
-  std::vector<caf::actor> pools, agents;
-  std::vector<std::string> names;
+  domain_tree tree;
   if (dom)
-    for (auto& p : running_children(sys_, *dom)) {
-      pools.push_back(p.handle);
-      for (auto& a : running_children(sys_, p.handle)) {
-        agents.push_back(a.handle);
-        names.push_back(a.id);
-      }
-    }
+    tree = collect_tree(sys_, *dom);
+  auto& [pools, agents, names] = tree;
   // Top down, each level shutting down before the one below stops, so that nothing restarts:
   // the root terminates the domain supervisor, every pool supervisor is told to shut down,
   // then every agent drains at once (refuses new work, finishes what it accepted).
