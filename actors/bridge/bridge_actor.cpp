@@ -1,6 +1,8 @@
 // The bridge actor: lifecycle and message dispatch.
 #include "actors/bridge/bridge_actor.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -85,6 +87,11 @@ caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
         out.push_back(stat);
       return out;
     },
+    [=](bridge::routes_atom) -> caf::result<ok_atom> {
+      if (auto err = sync_dynamic_routes(self))
+        return err;
+      return ok_atom::value;
+    },
     [=](bridge::inbound_atom, bridge::inbound_request& req) { on_inbound(self, req); },
     [=](bridge::reply_atom, nats::inbound_msg& m) { on_reply(self, m); },
     [=](bridge::expire_atom, uint64_t corr) { on_expire(self, corr); },
@@ -94,6 +101,24 @@ caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
 }
 
 } // namespace
+
+void route_set::add(const pool_list& pools) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& p : pools)
+    if (std::find(pools_.begin(), pools_.end(), p) == pools_.end())
+      pools_.push_back(p);
+}
+
+void route_set::remove(const pool_list& pools) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& p : pools)
+    pools_.erase(std::remove(pools_.begin(), pools_.end(), p), pools_.end());
+}
+
+route_set::pool_list route_set::pools() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return pools_;
+}
 
 bridge::bridge_actor spawn_bridge(caf::actor_system& sys, bridge_options opts) {
   return caf::actor_cast<bridge::bridge_actor>(sys.spawn(bridge_impl, std::move(opts)));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,23 @@
 
 namespace smith::actors {
 
+/// Pools of domains loaded at runtime, shared by the node (which changes it) and its bridge
+/// (which subscribes to it, also after a restart). Thread-safe.
+class route_set {
+public:
+  using pool_list = std::vector<std::pair<std::string, std::string>>;
+  /// Adds pools (domain, pool); pools already present are kept once.
+  void add(const pool_list& pools);
+  /// Removes pools (domain, pool).
+  void remove(const pool_list& pools);
+  /// The pools now, in insertion order.
+  pool_list pools() const;
+
+private:
+  mutable std::mutex mtx_;
+  pool_list pools_;
+};
+
 /// What a bridge needs. The catalog must outlive the bridge (main owns it).
 struct bridge_options {
   /// This node's name.
@@ -29,6 +47,9 @@ struct bridge_options {
   std::vector<std::pair<std::string, std::string>> pools;
   /// Domains this node hosts: each gets a broadcast subscription.
   std::vector<std::string> domains;
+  /// Pools of runtime-loaded domains (optional): each gets a queue-group subscription, and
+  /// their domains a broadcast one, whenever the bridge starts or receives `routes`.
+  std::shared_ptr<route_set> dynamic;
 };
 
 /// Spawns a bridge and publishes it under bridge::bridge_name. It follows the node's

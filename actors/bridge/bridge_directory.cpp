@@ -11,6 +11,7 @@ namespace {
 
 constexpr auto registry_timeout = std::chrono::seconds{5};
 constexpr auto rewatch_delay = std::chrono::milliseconds{200};
+constexpr auto drain_timeout = std::chrono::milliseconds{2000};
 
 void add_agent(bridge_self* self, const registry::agent_record& r) {
   auto& st = self->state;
@@ -18,7 +19,7 @@ void add_agent(bridge_self* self, const registry::agent_record& r) {
     return;
   local_agent a{r.id.domain, r.id.name, r.id.instance, r.handle, nullptr, {}};
   if (st.opts.catalog)
-    if (auto* type = st.opts.catalog->find_agent(r.id.domain, r.agent_type))
+    if (auto* type = st.opts.catalog->find_agent(r.id.domain, r.agent_type, r.id.version))
       a.endpoints = type->endpoints;
   if (st.opts.link && a.endpoints) {
     auto subject = bridge::agent_wildcard(r.id.domain, r.id.name);
@@ -114,7 +115,55 @@ caf::error subscribe_routes(bridge_self* self) {
       return err;
   if (auto err = add(bridge::reply_wildcard(st.opts.link->reply_prefix), "", reply_handler(self)))
     return err;
+  if (auto err = sync_dynamic_routes(self))
+    return err;
   return rpc.flush(std::chrono::seconds{5});
+}
+
+caf::error sync_dynamic_routes(bridge_self* self) {
+  auto& st = self->state;
+  if (!st.opts.dynamic)
+    return {};
+  std::map<std::string, std::pair<std::string, std::string>> wanted; // key -> (domain, pool)
+  for (auto& [domain, pool] : st.opts.dynamic->pools()) {
+    wanted.emplace("pool:" + domain + "/" + pool, std::make_pair(domain, pool));
+    if (std::find(st.opts.domains.begin(), st.opts.domains.end(), domain) == st.opts.domains.end())
+      wanted.emplace("all:" + domain, std::make_pair(domain, std::string{}));
+  }
+  // Removed routes are drained, not dropped: what the server already sent still reaches the
+  // agents (or gets an explicit error), never silence. The local pool entry stays (empty
+  // once its agents leave) so that those last requests still find their members.
+  std::vector<std::string> gone;
+  for (auto& [key, sub] : st.dynamic_subs)
+    if (wanted.count(key) == 0) {
+      gone.push_back(key);
+      if (sub.valid() && !sub.drain())
+        if (auto err = sub.await_drained(drain_timeout))
+          spdlog::warn("bridge: {}", self->system().render(err));
+    }
+  for (auto& key : gone)
+    st.dynamic_subs.erase(key);
+  for (auto& [key, dp] : wanted) {
+    if (st.dynamic_subs.count(key) != 0)
+      continue;
+    if (!dp.second.empty())
+      st.agents.add_pool(dp.first, dp.second);
+    if (!st.opts.link) {
+      st.dynamic_subs.emplace(key, nats::subscription{});
+      continue;
+    }
+    auto subject = dp.second.empty() ? bridge::broadcast_wildcard(dp.first)
+                                     : bridge::agent_wildcard(dp.first, dp.second);
+    auto queue = dp.second.empty() ? caf::expected<std::string>{std::string{}}
+                                   : bridge::queue_group(dp.first, dp.second);
+    if (!subject || !queue)
+      return !subject ? std::move(subject.error()) : std::move(queue.error());
+    auto sub = st.opts.link->rpc->subscribe(*subject, *queue, inbound_handler(self));
+    if (!sub)
+      return std::move(sub.error());
+    st.dynamic_subs.emplace(key, std::move(*sub));
+  }
+  return st.opts.link ? st.opts.link->rpc->flush(std::chrono::seconds{5}) : caf::error{};
 }
 
 } // namespace smith::actors

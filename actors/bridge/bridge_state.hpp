@@ -67,6 +67,8 @@ struct bridge_state {
   caf::actor_system* sys = nullptr;
   caf::actor registry;
   std::vector<nats::subscription> subs;
+  /// Subscriptions of opts.dynamic: "pool:{domain}/{pool}" and "all:{domain}".
+  std::map<std::string, nats::subscription> dynamic_subs;
   std::shared_ptr<pending_table> pending = std::make_shared<pending_table>();
   uint64_t next_correlation = 0;
   bridge::bridge_stats stats;
@@ -80,6 +82,8 @@ using bridge_self = caf::stateful_actor<bridge_state>;
 void watch_registry(bridge_self* self);
 void on_watch_event(bridge_self* self, const registry::watch_event& ev);
 caf::error subscribe_routes(bridge_self* self);
+/// Brings pools and subscriptions of opts.dynamic up to date (added and removed ones).
+caf::error sync_dynamic_routes(bridge_self* self);
 
 // -- bridge_inbound.cpp: requests arriving over NATS -----------------------------------
 /// The NATS callback for agent subjects: validates on the delivery thread, answers

@@ -62,7 +62,7 @@ void add_agent(const std::string& node, const registry::agent_record& r,
                const domain::domain_catalog& catalog, std::vector<service_endpoint>& out) {
   if (r.node != node)
     return;
-  auto* type = catalog.find_agent(r.id.domain, r.agent_type);
+  auto* type = catalog.find_agent(r.id.domain, r.agent_type, r.id.version);
   if (!type || !type->endpoints)
     return;
   endpoint_owner owner{r.id.domain, r.id.name, {}, {}};

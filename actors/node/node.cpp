@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/node/domain_loader.hpp"
 #include "actors/node/event_logger.hpp"
 #include "actors/tree/tree_builder.hpp"
 #include "runtime/core/shutdown.hpp"
@@ -15,7 +16,15 @@ int node_exit::exit_code() const {
 }
 
 node::node(caf::actor_system& sys, config::node_config cfg, const domain::domain_catalog& catalog)
-  : sys_(sys), cfg_(std::move(cfg)), catalog_(catalog) {
+  : sys_(sys), cfg_(std::move(cfg)), catalog_(catalog),
+    loader_(std::make_unique<domain_loader>(sys_, cfg_, catalog_, nullptr)) {
+  // nop
+}
+
+node::node(caf::actor_system& sys, config::node_config cfg, const domain::domain_catalog& catalog,
+           plugin::plugin_host& host)
+  : sys_(sys), cfg_(std::move(cfg)), catalog_(catalog),
+    loader_(std::make_unique<domain_loader>(sys_, cfg_, catalog_, &host)) {
   // nop
 }
 
@@ -39,13 +48,15 @@ caf::error node::start() {
   logger_ = spawn_event_logger(sys_);
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
-  auto spec = build_root_spec(cfg_, catalog_, opts, link_);
+  auto cfg = loader_->load_boot_plugins(cfg_);
+  auto spec = build_root_spec(cfg, catalog_, opts, link_, loader_->routes());
   if (!spec)
     return std::move(spec.error());
   auto root = supervision::spawn_supervisor(sys_, std::move(*spec), opts);
   if (!root)
     return std::move(root.error());
   root_ = std::move(*root);
+  loader_->started(cfg, root_, opts);
   spdlog::info("node {} started its tree: {} domain(s)", cfg_.name, cfg_.domains.size());
   return {};
 }
@@ -57,6 +68,7 @@ node_exit node::wait() {
   caf::scoped_actor self{sys_};
   self->monitor(root_);
   self->receive([&](caf::down_msg& dm) { out.reason = std::move(dm.reason); });
+  loader_->stopped();
   // The root's last events were sent before it died: let them reach the log first.
   self->request(logger_, std::chrono::seconds{2}, flush_atom::value)
     .receive([](caf::ok_atom) {}, [](caf::error&) {});
@@ -68,6 +80,19 @@ node_exit node::wait() {
     spdlog::error("node {}: the root supervisor exited on its own ({})", cfg_.name,
                   supervision::describe_reason(sys_, out.reason));
   return out;
+}
+
+caf::expected<domain_info> node::load_domain(const std::string& spec) {
+  return loader_->load(spec);
+}
+
+caf::error node::unload_domain(const std::string& name, const std::string& version_or_range,
+                               std::chrono::milliseconds deadline) {
+  return loader_->unload(name, version_or_range, deadline);
+}
+
+std::vector<domain_info> node::domains() const {
+  return loader_->list();
 }
 
 void node::request_shutdown() {

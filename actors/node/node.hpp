@@ -2,17 +2,27 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 
+#include "actors/node/domain_info.hpp"
 #include "runtime/bridge/nats_link.hpp"
 #include "runtime/config/node_config.hpp"
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
+namespace smith::plugin {
+class plugin_host;
+} // namespace smith::plugin
+
 namespace smith::actors {
+
+class domain_loader;
 
 /// How a node ended.
 struct node_exit {
@@ -29,18 +39,57 @@ struct node_exit {
 class node {
 public:
   node(caf::actor_system& sys, config::node_config cfg, const domain::domain_catalog& catalog);
+  /// A node that loads plugin domains through `host` (whose catalog is `catalog`): at boot the
+  /// `[[domain]]` sections naming a `plugin`, at runtime load_domain(). `host` must outlive the
+  /// node (declare it before the actor system, see plugin_host).
+  node(caf::actor_system& sys, config::node_config cfg, const domain::domain_catalog& catalog,
+       plugin::plugin_host& host);
   /// Stops the tree if it is still running and waits for it.
   ~node();
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
-  /// Connects to NATS when `[nats]` lists servers, validates the whole tree and starts
-  /// it; nothing starts on error (an unreachable NATS is an error naming the URLs).
+  /// Connects to NATS when `[nats]` lists servers, loads the plugins `[[domain]]` sections
+  /// name, validates the whole tree and starts it; nothing starts on error (an unreachable NATS
+  /// is an error naming the URLs; a domain's settings that its schema refuses are a config_errc
+  /// "file:line:column: ..."). A plugin that does not load (missing, refused, init failed,
+  /// version out of range) is not an error: its domain is logged and listed as failed by
+  /// domains(), and the node runs without it.
   caf::error start();
   /// Blocks until the root supervisor has exited.
   node_exit wait();
   /// Asks the tree to stop in reverse start order. Thread-safe, idempotent.
   void request_shutdown();
+  /// Loads the plugin `spec` (a domain name, i.e. libsmith_domain_{spec}.so, or a path, inside
+  /// the plugin directories) and starts its domain supervisor under the root: the pools of the
+  /// config's `[[domain]]` section for that domain and version if there is one (its settings
+  /// checked against the plugin's schema), else the plugin's default pools. Pools of a major
+  /// >= 2 are named with a "-v{major}" suffix (see domain::version_suffix). The agents register
+  /// and are discoverable cluster-wide (registry replication) shortly after this returns.
+  /// Errors: plugin_errc (outside_plugin_dirs, load_failed, abi_mismatch, ..., duplicate for a
+  /// major already loaded, init_failed, start_failed naming the supervisor's reason,
+  /// not_unloadable without a plugin host, stop_failed before start / after stop) or a
+  /// config_errc from the schema check. On error nothing stays loaded. Thread-safe (loads and
+  /// unloads run one at a time); blocking: never call it from an actor's handler.
+  caf::expected<domain_info> load_domain(const std::string& spec);
+
+  /// Unloads domain `name` in the version `version_or_range` selects ("2.0.0", "^1"; empty =
+  /// the only loaded version): its agents go Draining at once (new requests get the `draining`
+  /// error, accepted ones finish) until they are idle or `deadline` passes (then they exit and
+  /// what they still held gets an error), its supervisor is terminated and deleted from the
+  /// root, its registry records are gone on this node (and, through replication, elsewhere),
+  /// its routes leave the bridge, and only then is the plugin closed (plugin_host::unload).
+  /// Errors: plugin_errc not_loaded (naming the loaded versions), ambiguous, not_unloadable
+  /// (linked into the binary), stop_failed; a failed domain is simply forgotten. Thread-safe;
+  /// blocking.
+  caf::error unload_domain(const std::string& name, const std::string& version_or_range,
+                           std::chrono::milliseconds deadline);
+
+  /// Every domain of the node (linked in, loaded at boot or at runtime, failed): name,
+  /// version, plugin path, state and running agents. Thread-safe; blocking (asks the
+  /// supervisors for the agent counts).
+  std::vector<domain_info> domains() const;
+
   /// The root supervisor; invalid before start().
   const supervision::supervisor_actor& root() const noexcept { return root_; }
   const config::node_config& config() const noexcept { return cfg_; }
@@ -54,6 +103,7 @@ private:
   supervision::supervisor_actor root_;
   caf::actor logger_;
   std::shared_ptr<bridge::nats_link> link_;
+  std::unique_ptr<domain_loader> loader_;
   std::atomic<bool> requested_{false};
   bool waited_ = false;
 };

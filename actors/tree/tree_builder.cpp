@@ -8,6 +8,7 @@
 #include "smith/version.hpp"
 #include "actors/registry/registry_actor.hpp"
 #include "runtime/agent/agent_type.hpp"
+#include "runtime/domain/domain_binding.hpp"
 
 namespace smith::actors {
 
@@ -22,15 +23,22 @@ std::string joined(const std::vector<std::string>& xs) {
   return out.empty() ? "none" : out;
 }
 
+const agent::agent_type* find_type(const domain::domain_descriptor& desc, const std::string& name) {
+  for (auto& t : desc.agents)
+    if (t.name == name)
+      return &t;
+  return nullptr;
+}
+
 caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
                                          const config::domain_config& d,
                                          const config::pool_config& p,
-                                         const domain::domain_catalog& catalog,
+                                         const domain::domain_descriptor& desc,
                                          const std::string& path) {
-  auto* type = catalog.find_agent(d.name, p.agent);
+  auto* type = find_type(desc, p.agent);
   if (type == nullptr) {
     std::vector<std::string> known;
-    for (auto& t : catalog.find(d.name)->agents)
+    for (auto& t : desc.agents)
       known.push_back(t.name);
     return caf::make_error(agent::agent_errc::invalid_name,
                            p.where + ": domain '" + d.name + "' pool '" + p.name
@@ -54,16 +62,12 @@ caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
 
 caf::expected<supervisor_spec> domain_spec(const config::node_config& cfg,
                                            const config::domain_config& d,
-                                           const domain::domain_catalog& catalog,
+                                           const domain::domain_descriptor& desc,
                                            const supervision::supervisor_options& opts,
                                            const std::string& path) {
-  if (catalog.find(d.name) == nullptr)
-    return caf::make_error(agent::agent_errc::invalid_name,
-                           d.where + ": unknown domain '" + d.name + "' (known: " + joined(catalog.names())
-                             + ")");
   supervisor_spec spec{path, d.sup.flags, {}};
   for (auto& p : d.pools) {
-    auto ps = pool_spec(cfg, d, p, catalog, path + "/" + p.name);
+    auto ps = pool_spec(cfg, d, p, desc, path + "/" + p.name);
     if (!ps)
       return std::move(ps.error());
     spec.children.push_back(supervision::supervisor_child(p.name, std::move(*ps), opts));
@@ -75,17 +79,26 @@ caf::expected<supervisor_spec> domain_spec(const config::node_config& cfg,
 
 bridge_options bridge_options_of(const config::node_config& cfg,
                                  const domain::domain_catalog& catalog,
-                                 std::shared_ptr<bridge::nats_link> link) {
+                                 std::shared_ptr<bridge::nats_link> link,
+                                 std::shared_ptr<route_set> dynamic) {
   bridge_options out;
   out.node = cfg.name;
   out.link = std::move(link);
   out.catalog = &catalog;
   out.limits.max_payload = cfg.nats.max_payload;
   for (auto& d : cfg.domains) {
+    if (dynamic && !d.plugin.empty()) {
+      route_set::pool_list pools;
+      for (auto& p : d.pools)
+        pools.emplace_back(d.name, p.name);
+      dynamic->add(pools);
+      continue;
+    }
     out.domains.push_back(d.name);
     for (auto& p : d.pools)
       out.pools.emplace_back(d.name, p.name);
   }
+  out.dynamic = std::move(dynamic);
   return out;
 }
 
@@ -105,16 +118,59 @@ service_options service_options_of(const config::node_config& cfg,
 
 } // namespace
 
+const domain::domain_descriptor* find_domain(const config::domain_config& d,
+                                             const domain::domain_catalog& catalog) {
+  return d.plugin.empty() && d.version.empty() ? catalog.find(d.name)
+                                               : catalog.find(d.name, d.version);
+}
+
+caf::expected<std::vector<config::domain_config>>
+bind_domains(const config::node_config& cfg, const domain::domain_catalog& catalog) {
+  std::vector<config::domain_config> out;
+  for (auto& d : cfg.domains) {
+    auto* desc = find_domain(d, catalog);
+    if (desc == nullptr)
+      return caf::make_error(agent::agent_errc::invalid_name,
+                             d.where + ": unknown domain '" + d.name
+                               + (d.version.empty() ? "" : "' version '" + d.version)
+                               + "' (known: " + joined(catalog.names()) + ")");
+    if (auto err = domain::check_settings(d, *desc))
+      return err;
+    out.push_back(domain::bind_domain(d, *desc));
+  }
+  return out;
+}
+
+caf::expected<supervision::child_spec> domain_child(const config::node_config& cfg,
+                                                    const config::domain_config& bound,
+                                                    const domain::domain_descriptor& desc,
+                                                    const supervision::supervisor_options& opts) {
+  auto id = domain::domain_child_id(desc);
+  auto ds = domain_spec(cfg, bound, desc, opts, "root/" + id);
+  if (!ds)
+    return std::move(ds.error());
+  auto child = supervision::supervisor_child(id, std::move(*ds), opts);
+  child.restart = bound.restart;
+  child.shutdown = bound.shutdown;
+  return child;
+}
+
 std::string agent_name(const config::node_config& cfg, const std::string& pool, uint32_t index) {
   if (cfg.nats.urls.empty())
     return pool + "-" + std::to_string(index);
   return pool + "-" + cfg.name + "-" + std::to_string(index);
 }
 
-caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
+caf::expected<supervisor_spec> build_root_spec(const config::node_config& unbound,
                                                const domain::domain_catalog& catalog,
                                                const supervision::supervisor_options& opts,
-                                               std::shared_ptr<bridge::nats_link> link) {
+                                               std::shared_ptr<bridge::nats_link> link,
+                                               std::shared_ptr<route_set> dynamic) {
+  auto bound = bind_domains(unbound, catalog);
+  if (!bound)
+    return std::move(bound.error());
+  auto cfg = unbound;
+  cfg.domains = std::move(*bound);
   supervisor_spec root{"root", cfg.root.flags, {}};
   // First child: domains started after it can register with it.
   registry::registry_options reg{cfg.name, cfg.registry.max_agents_per_domain,
@@ -122,7 +178,7 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
                                  cfg.registry.down_after};
   root.children.push_back(registry_child(std::move(reg)));
   // Second: agents find it at start; it follows the registry to route NATS subjects.
-  root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link)));
+  root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link, std::move(dynamic))));
   if (link) { // NATS service discovery ($SRV.*) for standard NATS tooling, then the cluster
     root.children.push_back(service_child(service_options_of(cfg, catalog, link)));
     cluster::cluster_options co{cfg.name, link, cfg.cluster, {}, smith::version_string, {}};
@@ -131,14 +187,11 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
     for (auto& child : cluster::cluster_children(std::move(co)))
       root.children.push_back(std::move(child));
   }
-  for (auto& d : cfg.domains) {
-    auto ds = domain_spec(cfg, d, catalog, opts, "root/" + d.name);
-    if (!ds)
-      return std::move(ds.error());
-    auto child = supervision::supervisor_child(d.name, std::move(*ds), opts);
-    child.restart = d.restart;
-    child.shutdown = d.shutdown;
-    root.children.push_back(std::move(child));
+  for (size_t i = 0; i < cfg.domains.size(); ++i) {
+    auto child = domain_child(cfg, cfg.domains[i], *find_domain(unbound.domains[i], catalog), opts);
+    if (!child)
+      return std::move(child.error());
+    root.children.push_back(std::move(*child));
   }
   if (auto err = supervision::validate(root))
     return err;

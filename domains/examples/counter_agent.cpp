@@ -61,7 +61,7 @@ agent::endpoint_table counter_endpoints() {
 
 agent::agent_type counter_type() {
   return agent::make_agent_type<counter_iface, counter_state>(
-    "counter", examples_version, {{"count", "1.0.0", {}}, {"crash-test", "1.0.0", {}}},
+    "counter", examples_version, {{"count", examples_version, {}}, {"crash-test", examples_version, {}}},
     counter_impl, {}, std::make_shared<const agent::endpoint_table>(counter_endpoints()));
 }
 

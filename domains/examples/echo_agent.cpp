@@ -36,7 +36,7 @@ agent::endpoint_table echo_endpoints() {
 
 agent::agent_type echo_type() {
   return agent::make_agent_type<echo_iface, echo_state>(
-    "echo", examples_version, {{"echo", "1.0.0", {}}}, echo_impl, {},
+    "echo", examples_version, {{"echo", examples_version, {}}}, echo_impl, {},
     std::make_shared<const agent::endpoint_table>(echo_endpoints()));
 }
 

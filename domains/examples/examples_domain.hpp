@@ -32,8 +32,14 @@ using counter_iface = caf::typed_actor<caf::replies_to<add_atom, int64_t>::with<
                                        caf::replies_to<crash_atom>::with<int64_t>>;
 using counter_actor = agent::agent_handle<counter_iface>;
 
+#ifndef SMITH_EXAMPLES_VERSION
+/// Overridable at build time: the tests build the same code as examples 2.0.0 to run two
+/// majors side by side (tests/runtime/plugin/fixtures).
+#  define SMITH_EXAMPLES_VERSION "1.0.0"
+#endif
+
 /// Version of the examples domain and its agent types.
-inline constexpr const char* examples_version = "1.0.0";
+inline constexpr const char* examples_version = SMITH_EXAMPLES_VERSION;
 
 /// The echo agent type ("echo", capability "echo", endpoints echo_endpoints()).
 agent::agent_type echo_type();

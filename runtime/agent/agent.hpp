@@ -29,6 +29,7 @@ namespace smith::agent {
 /// - resume -> ok: process held messages again; illegal_transition if not suspended.
 /// - drain(deadline_ms) -> ok: refuse new work with `draining`, finish accepted work, then
 ///   exit `shutdown`; after deadline_ms (0 = none) exit anyway, pending requests get an error.
+///   On an agent already draining, a deadline still applies (the earliest one wins).
 /// - status -> agent_status.
 /// Memory operations of event-sourced agents (journal + snapshot/restore hooks; otherwise
 /// agent_errc::no_journal). Each takes who and why, is recorded with them, answers with the

@@ -166,8 +166,15 @@ caf::error agent_core::resume(caf::scheduled_actor* self) {
 
 caf::error agent_core::begin_drain(caf::scheduled_actor* self, uint64_t deadline_ms,
                                    std::string why) {
-  if (lifecycle_.state() == lifecycle_state::draining)
+  if (lifecycle_.state() == lifecycle_state::draining) {
+    // A drain with a deadline after one without (e.g. after the supervisor's shutdown) still
+    // bounds it: the earliest deadline wins.
+    if (deadline_ms > 0)
+      caf::delayed_anon_send<caf::message_priority::high>(
+        caf::actor_cast<caf::actor>(self), std::chrono::milliseconds{deadline_ms},
+        drain_deadline_atom::value);
     return {};
+  }
   if (auto err = transition(self, lifecycle_state::draining, why))
     return err;
   suspended_ = false;

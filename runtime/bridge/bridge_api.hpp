@@ -34,6 +34,7 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using stats_atom = caf::atom_constant<caf::atom("brstats")>;
 using rewatch_atom = caf::atom_constant<caf::atom("rewatch")>;
 using endpoint_stats_atom = caf::atom_constant<caf::atom("epstats")>;
+using routes_atom = caf::atom_constant<caf::atom("routes")>;
 
 /// Key under which the node's bridge is published in CAF's actor registry.
 inline constexpr caf::atom_value bridge_name = caf::atom("smith.brdg");
@@ -95,6 +96,8 @@ struct endpoint_stat {
 ///   or once `expected` (0 = no limit) replies arrived.
 /// - stats -> bridge_stats.
 /// - endpoint_stats -> one endpoint_stat per (local agent, action) that served a request.
+/// - routes -> ok once the pool and broadcast subscriptions match the bridge's route_set
+///   (domains loaded or unloaded at runtime); NATS errors as they came.
 /// The remaining messages are the bridge's own plumbing (NATS callbacks, timers, registry
 /// watch); nothing else should send them.
 using bridge_actor = caf::typed_actor<
@@ -103,6 +106,7 @@ using bridge_actor = caf::typed_actor<
   caf::replies_to<gather_atom, call_request, uint32_t>::with<std::vector<wire_payload>>,
   caf::replies_to<stats_atom>::with<bridge_stats>,
   caf::replies_to<endpoint_stats_atom>::with<std::vector<endpoint_stat>>,
+  caf::replies_to<routes_atom>::with<ok_atom>,
   caf::reacts_to<inbound_atom, inbound_request>,
   caf::reacts_to<reply_atom, nats::inbound_msg>,
   caf::reacts_to<expire_atom, uint64_t>,

@@ -26,6 +26,7 @@ period_ms = 5000
 
 [[domain]]
 name = "examples"
+plugin = "examples"  # libsmith_domain_examples.so, in the lib/ next to smithd's bin/
 strategy = "rest_for_one"
 
   [[domain.pool]]

@@ -55,6 +55,14 @@ struct supervisor_settings {
   supervision::supervisor_flags flags;
 };
 
+/// Where a pool setting came from and what TOML type it had.
+struct setting_source {
+  /// "string", "integer", "float", "boolean", "date", "time" or "date-time".
+  std::string kind;
+  /// "file:line:column" of the value.
+  std::string where;
+};
+
 /// `[[domain.pool]]`: a supervisor (one_for_one by default) of `instances` agents of one type.
 struct pool_config {
   /// Agent type name; a subject token. Required in the file.
@@ -76,6 +84,9 @@ struct pool_config {
   supervision::backoff_spec backoff;
   /// Agent-specific settings; each value is the TOML scalar rendered as text (strings unquoted).
   std::map<std::string, std::string> settings;
+  /// Per setting key: its TOML type ("string", "integer", "float", "boolean", "date", "time",
+  /// "date-time") and "file:line:column" of its value, for checks against a domain's schema.
+  std::map<std::string, setting_source> setting_sources;
   /// "file:line:column" of the `agent` value, for errors found later.
   std::string where;
 };
@@ -91,8 +102,14 @@ struct domain_config {
   supervision::restart_type restart = supervision::restart_type::permanent;
   /// How the root supervisor stops this domain supervisor (default: infinity).
   supervision::shutdown_spec shutdown = supervision::shutdown_spec::infinity();
-  /// The agent pools, in start order; at least one in a loaded config.
+  /// The agent pools, in start order. Empty only for a plugin domain: it then runs the pools
+  /// its plugin declares (domain_descriptor::default_pools).
   std::vector<pool_config> pools;
+  /// `plugin`: the plugin providing the domain, a name (libsmith_domain_{name}.so) or a path
+  /// inside `[plugins] dirs`; empty = the domain is linked into the binary.
+  std::string plugin;
+  /// `version`: SemVer range the plugin's version must satisfy ("^1"); empty = any.
+  std::string version;
   /// "file:line:column" of the `name` value, for errors found later.
   std::string where;
 };
@@ -150,6 +167,13 @@ struct cluster_config {
   std::chrono::milliseconds anti_entropy_interval{5000};
 };
 
+/// `[plugins]`: where domain plugins may be loaded from.
+struct plugins_config {
+  /// Directories, in lookup order, as written (relative ones are relative to the config
+  /// file's directory, see effective_plugin_dirs); empty = the default directory.
+  std::vector<std::string> dirs;
+};
+
 struct node_config {
   /// Node name; a subject token.
   std::string name = "node-1";
@@ -169,9 +193,17 @@ struct node_config {
   /// `[cluster]`.
   cluster_config cluster;
   std::vector<domain_config> domains;
+  /// `[plugins]`.
+  plugins_config plugins;
   /// Where the config came from: the file path, or the source name given to load_config_text.
   std::string source;
 };
+
+/// The plugin directories of `cfg`: `[plugins] dirs` with relative entries resolved against
+/// the directory of the config file (`cfg.source`, when it names a file), or
+/// `{default_dir}` when the config lists none.
+std::vector<std::string> effective_plugin_dirs(const node_config& cfg,
+                                               const std::string& default_dir);
 
 /// Renders a scheduler policy as spelled in the file ("sharing", "stealing").
 const char* to_string(scheduler_policy x);

@@ -123,6 +123,13 @@ caf::error subscription::drain() {
   return make_nats_error(natsSubscription_Drain(sub_), "drain '" + state_->subject + "'");
 }
 
+caf::error subscription::await_drained(std::chrono::milliseconds timeout) {
+  if (!sub_)
+    return {};
+  return make_nats_error(natsSubscription_WaitForDrainCompletion(sub_, timeout.count()),
+                         "drain '" + state_->subject + "'");
+}
+
 int64_t subscription::pending() const {
   int msgs = 0;
   int bytes = 0;

@@ -1,6 +1,8 @@
 // An RAII NATS subscription with a callback (see connection::subscribe).
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <memory>
 
@@ -34,6 +36,10 @@ public:
 
   /// Stops interest, delivers what is already pending, then ends. Errors: closed.
   caf::error drain();
+
+  /// After drain(): blocks until every message the server sent before the drain was handed
+  /// to the callback (or `timeout` passed: nats timeout error). No-op when empty.
+  caf::error await_drained(std::chrono::milliseconds timeout);
 
   /// Messages received and not yet handed to the callback.
   int64_t pending() const;

@@ -18,6 +18,11 @@ std::string to_string(plugin_errc x) {
     case plugin_errc::init_failed: return "init_failed";
     case plugin_errc::not_loaded: return "not_loaded";
     case plugin_errc::busy: return "busy";
+    case plugin_errc::version_mismatch: return "version_mismatch";
+    case plugin_errc::start_failed: return "start_failed";
+    case plugin_errc::stop_failed: return "stop_failed";
+    case plugin_errc::not_unloadable: return "not_unloadable";
+    case plugin_errc::ambiguous: return "ambiguous";
   }
   return "unknown";
 }

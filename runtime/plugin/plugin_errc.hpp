@@ -35,6 +35,16 @@ enum class plugin_errc : uint8_t {
   not_loaded,
   /// The domain cannot be unloaded now (it is starting or already unloading).
   busy,
+  /// The plugin's version does not satisfy the version range asked for (both named).
+  version_mismatch,
+  /// The domain's supervisor did not start (the supervisor's reason is included).
+  start_failed,
+  /// The domain's supervisor did not stop within its deadline, or the node is not running.
+  stop_failed,
+  /// The node was built without a plugin host, or the domain is linked into the binary.
+  not_unloadable,
+  /// A version range matches more than one loaded version of the domain (all named).
+  ambiguous,
 };
 
 /// Returns the name of `x` ("abi_mismatch", ...).

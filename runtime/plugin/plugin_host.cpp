@@ -90,7 +90,7 @@ caf::expected<plugin_info> plugin_host::load(const std::string& spec) {
   auto out = info;
   e->library = std::move(*lib);
   plugins_.emplace(out.name + "@" + out.version, std::move(e));
-  spdlog::info("plugin {} loaded: domain {} {} ({})", out.path, out.name, out.version,
+  spdlog::debug("plugin {} loaded: domain {} {} ({})", out.path, out.name, out.version,
                out.build_info);
   return out;
 }

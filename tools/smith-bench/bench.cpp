@@ -35,6 +35,8 @@ const std::vector<scenario>& all_scenarios() {
      run_persist},
     {"recover", "ms to recover 10k agents x 100 events, without/with snapshots, vs raw scan",
      run_recover},
+    {"plugin_load", "ms from load_domain to agents discoverable on another node, vs dlopen+spawn",
+     run_plugin_load},
   };
   return list;
 }

@@ -1,6 +1,7 @@
 // smithd: one Smith node. Parses the command line and wires the parts together.
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -12,8 +13,9 @@
 
 #include "actors/node/node.hpp"
 #include "actors/tree/tree_builder.hpp"
-#include "domains/examples/examples_domain.hpp"
 #include "runtime/config/config_loader.hpp"
+#include "runtime/plugin/plugin_errc.hpp"
+#include "runtime/plugin/plugin_host.hpp"
 #include "runtime/core/system_setup.hpp"
 #include "runtime/log/logging.hpp"
 #include "smith/version.hpp"
@@ -47,8 +49,13 @@ std::string message_of(caf::actor_system_config& cfg, const caf::error& err) {
 std::optional<smith::config::node_config> load(const options& opts) {
   auto cfg = opts.config_path.empty() ? smith::config::load_default_config()
                                       : smith::config::load_config_file(opts.config_path);
-  if (cfg)
+  if (cfg) {
+    // smithd links no domain: a [[domain]] without `plugin` is the plugin of its name.
+    for (auto& d : cfg->domains)
+      if (d.plugin.empty())
+        d.plugin = d.name;
     return std::move(*cfg);
+  }
   caf::actor_system_config tmp;
   smith::configure_actor_system(tmp);
   std::cerr << message_of(tmp, cfg.error()) << '\n';
@@ -62,21 +69,31 @@ void configure_caf(caf::actor_system_config& caf_cfg, const smith::config::node_
   caf_cfg.set("scheduler.policy", sharing ? caf::atom("sharing") : caf::atom("stealing"));
 }
 
-/// The catalog of domains this smithd binary carries.
-caf::expected<smith::domain::domain_catalog> make_catalog() {
-  smith::domain::domain_catalog catalog;
-  if (auto err = catalog.add(smith::examples::examples_domain()))
-    return err;
-  return catalog;
+/// The plugin directories: `[plugins] dirs`, by default the lib/ next to smithd's bin/.
+std::vector<std::string> plugin_dirs(const smith::config::node_config& cfg) {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  auto lib = ec ? std::filesystem::path{"lib"} : exe.parent_path().parent_path() / "lib";
+  return smith::config::effective_plugin_dirs(cfg, lib.lexically_normal().string());
 }
 
-/// --check: everything start() validates, without starting anything.
+/// --check: everything start() validates, without starting anything; here a plugin that does
+/// not load is an error too.
 int check_tree(const smith::config::node_config& cfg) {
   caf::actor_system_config tmp;
   smith::configure_actor_system(tmp);
-  auto catalog = make_catalog();
-  auto spec = catalog ? smith::actors::build_root_spec(cfg, *catalog, {})
-                      : caf::expected<smith::supervision::supervisor_spec>{catalog.error()};
+  smith::domain::domain_catalog catalog;
+  smith::plugin::plugin_host host{catalog, plugin_dirs(cfg)};
+  for (auto& d : cfg.domains) {
+    if (d.plugin.empty())
+      continue;
+    if (auto info = host.load(d.plugin); !info) {
+      std::cerr << d.where << ": domain '" << d.name << "': "
+                << smith::plugin::message_of(info.error()) << '\n';
+      return ex_config;
+    }
+  }
+  auto spec = smith::actors::build_root_spec(cfg, catalog, {});
   if (!spec) {
     std::cerr << message_of(tmp, spec.error()) << '\n';
     return ex_config;
@@ -98,15 +115,13 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
     else
       early_signal = sig;
   }};
+  // Plugins are closed after the actor system is gone (declared before it).
+  smith::domain::domain_catalog catalog;
+  smith::plugin::plugin_host host{catalog, plugin_dirs(cfg)};
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
-  auto catalog = make_catalog();
-  if (!catalog) {
-    std::cerr << "smithd: " << sys.render(catalog.error()) << '\n';
-    return ex_config;
-  }
-  smith::actors::node node{sys, cfg, *catalog};
+  smith::actors::node node{sys, cfg, catalog, host};
   if (auto err = node.start()) {
     std::cerr << message_of(caf_cfg, err) << '\n';
     return ex_config;

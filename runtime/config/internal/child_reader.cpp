@@ -118,14 +118,35 @@ void read_backoff(toml_reader& r, const toml::table& tbl, supervision::backoff_s
     check_backoff_cap(r, *backoff, out);
 }
 
-void read_settings(toml_reader& r, const toml::table& tbl, std::map<std::string, std::string>& out) {
+namespace {
+
+const char* kind_of(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    default: return "other";
+  }
+}
+
+} // namespace
+
+void read_settings(toml_reader& r, const toml::table& tbl, std::map<std::string, std::string>& out,
+                   std::map<std::string, setting_source>* sources) {
   auto* settings = r.table(tbl, "settings");
   if (!settings)
     return;
   for (auto&& [key, value] : *settings) {
-    if (auto text = scalar_text(value))
+    if (auto text = scalar_text(value)) {
       out.emplace(std::string{key.str()}, std::move(*text));
-    else
+      if (sources != nullptr)
+        sources->emplace(std::string{key.str()},
+                         setting_source{kind_of(value.type()), r.position(value.source())});
+    } else
       r.fail(config_errc::wrong_type, value.source(),
              "setting " + quoted_key(key.str())
                + " must be a string, integer, float, boolean, date or time, got "

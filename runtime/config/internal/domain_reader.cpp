@@ -1,6 +1,8 @@
 // Readers of [[domain]] and [[domain.pool]], including the uniqueness of their names.
 #include "runtime/config/internal/section_readers.hpp"
 
+#include "runtime/agent/version_range.hpp"
+
 namespace smith::config::internal {
 
 namespace {
@@ -37,6 +39,13 @@ private:
   std::map<std::string, toml::source_region> seen_;
 };
 
+// The message of a version_range parse error (its string context).
+std::string message_of_range(const caf::error& err) {
+  auto& ctx = err.context();
+  return ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
+                                           : "invalid version range";
+}
+
 pool_config read_pool(toml_reader& r, const toml::table& tbl) {
   r.check_keys(tbl,
                {"agent", "name", "instances", "strategy", "intensity", "period_ms",
@@ -58,16 +67,17 @@ pool_config read_pool(toml_reader& r, const toml::table& tbl) {
   if (auto capacity = r.integer(tbl, "mailbox_capacity", 1, 10'000'000))
     pool.mailbox_capacity = static_cast<size_t>(*capacity);
   read_backoff(r, tbl, pool.backoff);
-  read_settings(r, tbl, pool.settings);
+  read_settings(r, tbl, pool.settings, &pool.setting_sources);
   return pool;
 }
 
 std::vector<pool_config> read_pools(toml_reader& r, const toml::table& domain,
-                                    const std::string& domain_name) {
+                                    const std::string& domain_name, bool from_plugin) {
   std::vector<pool_config> result;
   auto tables = r.tables(domain, "pool", pool_header);
   auto* pools = domain.get("pool");
-  if (!pools || (pools->is_array() && pools->as_array()->empty()))
+  // A plugin declares default pools; a linked-in domain must be given its pools.
+  if (!from_plugin && (!pools || (pools->is_array() && pools->as_array()->empty())))
     r.fail(config_errc::missing_key, domain.source(),
            std::string{domain_header} + " '" + domain_name + "' needs at least one "
              + std::string{pool_header});
@@ -83,8 +93,8 @@ std::vector<pool_config> read_pools(toml_reader& r, const toml::table& domain,
 
 domain_config read_domain(toml_reader& r, const toml::table& tbl) {
   r.check_keys(tbl,
-               {"name", "strategy", "intensity", "period_ms", "auto_shutdown", "restart",
-                "shutdown", "pool"},
+               {"name", "plugin", "version", "strategy", "intensity", "period_ms",
+                "auto_shutdown", "restart", "shutdown", "pool"},
                "in [[domain]]");
   domain_config domain;
   r.require(tbl, "name", domain_header);
@@ -92,10 +102,21 @@ domain_config read_domain(toml_reader& r, const toml::table& tbl) {
     domain.name = *name;
     domain.where = r.position(tbl.find("name")->second.source());
   }
+  if (auto plugin = r.string(tbl, "plugin"))
+    domain.plugin = *plugin;
+  if (auto version = r.string(tbl, "version")) {
+    if (auto range = agent::version_range::parse(*version); !range)
+      r.fail(config_errc::invalid_value, tbl.find("version")->second.source(),
+             "domain '" + domain.name + "': " + message_of_range(range.error()));
+    else if (domain.plugin.empty())
+      r.fail(config_errc::invalid_value, tbl.find("version")->second.source(),
+             "domain '" + domain.name + "': 'version' needs 'plugin' (it selects the plugin)");
+    domain.version = *version;
+  }
   read_supervisor_keys(r, tbl, domain.sup.flags);
   read_restart(r, tbl, domain.restart);
   read_shutdown(r, tbl, domain.shutdown);
-  domain.pools = read_pools(r, tbl, domain.name);
+  domain.pools = read_pools(r, tbl, domain.name, !domain.plugin.empty());
   return domain;
 }
 
@@ -111,6 +132,32 @@ std::vector<domain_config> read_domains(toml_reader& r, const toml::table& doc) 
     result.push_back(std::move(domain));
   }
   return result;
+}
+
+void read_plugins(toml_reader& r, const toml::table& doc, plugins_config& out) {
+  auto* tbl = r.table(doc, "plugins");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"dirs"}, "in [plugins]");
+  auto* dirs = tbl->get("dirs");
+  if (!dirs)
+    return;
+  auto* arr = dirs->as_array();
+  if (!arr) {
+    r.fail(config_errc::wrong_type, dirs->source(),
+           "[plugins] dirs must be an array of strings, got " + type_phrase(dirs->type()));
+    return;
+  }
+  for (auto& d : *arr) {
+    auto* s = d.as_string();
+    if (!s || s->get().empty()) {
+      r.fail(config_errc::wrong_type, d.source(),
+             "[plugins] dirs entries must be non-empty strings, got "
+               + (s ? std::string{"an empty string"} : type_phrase(d.type())));
+      return;
+    }
+    out.dirs.push_back(s->get());
+  }
 }
 
 } // namespace smith::config::internal

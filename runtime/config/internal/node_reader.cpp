@@ -74,7 +74,9 @@ void read_registry(toml_reader& r, const toml::table& doc, registry_config& out)
 } // namespace
 
 node_config read_document(toml_reader& r, const toml::table& doc) {
-  r.check_keys(doc, {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "domain"},
+  r.check_keys(doc,
+               {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "plugins",
+                "domain"},
                "at the top level");
   node_config result;
   read_node(r, doc, result);
@@ -84,6 +86,7 @@ node_config read_document(toml_reader& r, const toml::table& doc) {
   read_registry(r, doc, result.registry);
   read_nats(r, doc, result.nats);
   read_cluster(r, doc, result.cluster);
+  read_plugins(r, doc, result.plugins);
   result.domains = read_domains(r, doc);
   return result;
 }

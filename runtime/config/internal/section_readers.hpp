@@ -37,7 +37,12 @@ void read_shutdown(toml_reader& r, const toml::table& tbl, supervision::shutdown
 /// Reads the `backoff` table of `tbl` into `out`.
 void read_backoff(toml_reader& r, const toml::table& tbl, supervision::backoff_spec& out);
 
-/// Reads the free-form `settings` table of `tbl`; every value must be a scalar.
-void read_settings(toml_reader& r, const toml::table& tbl, std::map<std::string, std::string>& out);
+/// Reads the free-form `settings` table of `tbl`; every value must be a scalar. With `sources`,
+/// also records each value's TOML type and position.
+void read_settings(toml_reader& r, const toml::table& tbl, std::map<std::string, std::string>& out,
+                   std::map<std::string, setting_source>* sources = nullptr);
+
+/// Reads `[plugins]` (dirs = [...]) into `out`.
+void read_plugins(toml_reader& r, const toml::table& doc, plugins_config& out);
 
 } // namespace smith::config::internal
