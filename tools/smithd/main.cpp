@@ -13,6 +13,7 @@
 #include "actors/node/node.hpp"
 #include "actors/tree/tree_builder.hpp"
 #include "domains/examples/examples_domain.hpp"
+#include "domains/kv/kv_domain.hpp"
 #include "runtime/config/config_loader.hpp"
 #include "runtime/core/system_setup.hpp"
 #include "runtime/log/logging.hpp"
@@ -66,6 +67,8 @@ void configure_caf(caf::actor_system_config& caf_cfg, const smith::config::node_
 caf::expected<smith::domain::domain_catalog> make_catalog() {
   smith::domain::domain_catalog catalog;
   if (auto err = catalog.add(smith::examples::examples_domain()))
+    return err;
+  if (auto err = catalog.add(smith::kv::kv_domain()))
     return err;
   return catalog;
 }
