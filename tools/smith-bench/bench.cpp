@@ -35,6 +35,8 @@ const std::vector<scenario>& all_scenarios() {
      run_persist},
     {"recover", "ms to recover 10k agents x 100 events, without/with snapshots, vs raw scan",
      run_recover},
+    {"kv", "kv_put/kv_get through the kv domain, local and across nodes, vs raw RocksDB (ops/s)",
+     run_kv},
   };
   return list;
 }

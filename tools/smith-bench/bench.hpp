@@ -154,5 +154,6 @@ outcome run_bridge_pubsub(const options& opts);
 outcome run_bridge_rpc(const options& opts);
 outcome run_persist(const options& opts);
 outcome run_recover(const options& opts);
+outcome run_kv(const options& opts);
 
 } // namespace smith::bench
