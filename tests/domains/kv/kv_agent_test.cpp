@@ -159,7 +159,7 @@ TEST_CASE("sweep on request deletes every expired entry and returns the count") 
   auto a = f.spawn(f.settings("86400000")); // the periodic sweep never runs in this test
   for (int i = 0; i < 5; ++i)
     REQUIRE(ask<v1::StoreReply>(*f.sys, a, store_atom::value,
-                                store_req("k" + std::to_string(i), "v", i < 3 ? 1 : 100))
+                                store_req(std::string{"k"}.append(std::to_string(i)), "v", i < 3 ? 1 : 100))
               .has_stored());
   f.now->store(t0 + 2 * second);
   caf::scoped_actor self{*f.sys};

@@ -224,7 +224,7 @@ TEST_CASE("a query with limit 0 returns the default number of entries") {
   l.default_query_limit = 3;
   fixture f{l};
   for (int i = 0; i < 5; ++i)
-    f.put("k" + std::to_string(i), "v");
+    f.put(std::string{"k"}.append(std::to_string(i)), "v");
   auto r = f.query("");
   CHECK(r.result().results_size() == 3);
   CHECK(r.result().total() == 5);
