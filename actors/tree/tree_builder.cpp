@@ -30,6 +30,19 @@ const agent::agent_type* find_type(const domain::domain_descriptor& desc, const 
   return nullptr;
 }
 
+/// The pool's settings, plus `data_dir` = the node's data_dir when the domain's schema declares
+/// a `data_dir` key for the pool's agent type and the pool does not set it: how a domain that
+/// stores data (kv) finds the node's data directory.
+std::map<std::string, std::string> pool_settings(const config::node_config& cfg,
+                                                 const domain::domain_descriptor& d,
+                                                 const config::pool_config& p) {
+  auto out = p.settings;
+  for (auto& s : d.schema)
+    if (s.key == "data_dir" && (s.agent.empty() || s.agent == p.agent))
+      out.emplace("data_dir", cfg.data_dir);
+  return out;
+}
+
 caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
                                          const config::domain_config& d,
                                          const config::pool_config& p,
@@ -49,7 +62,8 @@ caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
   auto heartbeat = cfg.registry.heartbeat_interval;
   const auto& node_name = cfg.name;
   auto opts = std::make_shared<const agent::instance_options>(agent::instance_options{
-    p.mailbox_capacity, p.restart, p.shutdown, p.backoff, p.settings, heartbeat, node_name});
+    p.mailbox_capacity, p.restart, p.shutdown, p.backoff,
+    pool_settings(cfg, desc, p), heartbeat, node_name});
   auto shared_type = std::make_shared<const agent::agent_type>(*type);
   spec.children.reserve(p.instances);
   for (uint32_t i = 1; i <= p.instances; ++i)

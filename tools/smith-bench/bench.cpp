@@ -37,6 +37,8 @@ const std::vector<scenario>& all_scenarios() {
      run_recover},
     {"plugin_load", "ms from load_domain to agents discoverable on another node, vs dlopen+spawn",
      run_plugin_load},
+    {"kv", "kv_put/kv_get through the kv domain, local and across nodes, vs raw RocksDB (ops/s)",
+     run_kv},
   };
   return list;
 }

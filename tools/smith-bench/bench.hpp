@@ -155,5 +155,6 @@ outcome run_bridge_rpc(const options& opts);
 outcome run_persist(const options& opts);
 outcome run_recover(const options& opts);
 outcome run_plugin_load(const options& opts);
+outcome run_kv(const options& opts);
 
 } // namespace smith::bench

@@ -98,16 +98,25 @@ caf::expected<caf::actor> bench_node::spawn_agent(const std::string& type,
   auto* t = catalog_->find_agent(bench_domain, type);
   if (t == nullptr)
     return failure("no agent type " + type + " in domain " + bench_domain);
-  auto id = agent::make_agent_id(bench_domain, agent_name, t->version);
+  return spawn_typed(bench_domain, *t, agent_name, mailbox_capacity);
+}
+
+caf::expected<caf::actor> bench_node::spawn_typed(const std::string& domain,
+                                                  const agent::agent_type& t,
+                                                  const std::string& agent_name,
+                                                  size_t mailbox_capacity,
+                                                  std::map<std::string, std::string> settings) {
+  auto id = agent::make_agent_id(domain, agent_name, t.version);
   if (!id)
     return std::move(id.error());
   agent::agent_config cfg;
   cfg.id = std::move(*id);
   cfg.mailbox_capacity = mailbox_capacity;
-  cfg.capabilities = t->capabilities;
+  cfg.settings = std::move(settings);
+  cfg.capabilities = t.capabilities;
   cfg.node = name_;
-  cfg.type = t->name;
-  auto a = t->spawn(*sys_, std::move(cfg));
+  cfg.type = t.name;
+  auto a = t.spawn(*sys_, std::move(cfg));
   if (!a)
     return failure("agent " + agent_name + " did not start");
   agents_.push_back(a);

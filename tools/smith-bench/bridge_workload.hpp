@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,10 @@ struct __natsConnection;
 namespace google::protobuf {
 class Message;
 } // namespace google::protobuf
+
+namespace smith::agent {
+struct agent_type;
+} // namespace smith::agent
 
 namespace smith::bench {
 
@@ -51,6 +56,12 @@ public:
   /// node's registry, so the bridge subscribes it). Errors: unknown type, invalid name.
   caf::expected<caf::actor> spawn_agent(const std::string& type, const std::string& agent_name,
                                         size_t mailbox_capacity);
+
+  /// Starts agent `agent_name` of `type` in `domain` with `settings` on this node (registered
+  /// like spawn_agent; stopped by the destructor). Errors: invalid name, failed spawn.
+  caf::expected<caf::actor> spawn_typed(const std::string& domain, const agent::agent_type& type,
+                                        const std::string& agent_name, size_t mailbox_capacity,
+                                        std::map<std::string, std::string> settings = {});
 
   /// The bridge's counters. Errors: the request's.
   caf::expected<bridge::bridge_stats> stats();
