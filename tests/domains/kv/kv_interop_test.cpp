@@ -53,7 +53,7 @@ TEST_CASE("a Node.js client uses the kv domain of smithd from the documented con
   auto cfg = dir / "node.toml";
   std::ofstream{cfg} << "[node]\nname = \"n1\"\ndata_dir = \"" << (dir / "data").string()
                      << "\"\n[nats]\nurls = [\"" << server.url()
-                     << "\"]\n[[domain]]\nname = \"kv\"\n  [[domain.pool]]\n  agent = \"kv\"\n";
+                     << "\"]\n[[domain]]\nname = \"kv\"\nplugin = \"kv\"\n  [[domain.pool]]\n  agent = \"kv\"\n";
   test::child_process smithd{{test::bin_path("smithd"), "--config", cfg.string()}};
   REQUIRE_MESSAGE(wait_for_agent(server.url(), "agents.kv.kv-n1-1.retrieve"), smithd.output());
   test::child_process client{{"/usr/bin/env", "node", (interop_dir() / "kv_client.mjs").string(),
