@@ -39,7 +39,7 @@ caf::error node::start() {
   logger_ = spawn_event_logger(sys_);
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
-  auto spec = build_root_spec(cfg_, catalog_, opts, link_);
+  auto spec = build_root_spec(cfg_, catalog_, opts, link_, admin_hooks_);
   if (!spec)
     return std::move(spec.error());
   auto root = supervision::spawn_supervisor(sys_, std::move(*spec), opts);

@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 
+#include "actors/admin/admin_hooks.hpp"
 #include "runtime/bridge/nats_link.hpp"
 #include "runtime/config/node_config.hpp"
 #include "runtime/domain/domain_catalog.hpp"
@@ -44,6 +45,9 @@ public:
   /// The root supervisor; invalid before start().
   const supervision::supervisor_actor& root() const noexcept { return root_; }
   const config::node_config& config() const noexcept { return cfg_; }
+  /// Domain management for the admin service (smithctl domains / domain load|unload);
+  /// call before start(). Without it the admin lists the catalog and refuses load/unload.
+  void set_admin_hooks(admin_hooks hooks) { admin_hooks_ = std::move(hooks); }
   /// The node's NATS connections; null on a single node without `[nats]`.
   const std::shared_ptr<bridge::nats_link>& link() const noexcept { return link_; }
 
@@ -54,6 +58,7 @@ private:
   supervision::supervisor_actor root_;
   caf::actor logger_;
   std::shared_ptr<bridge::nats_link> link_;
+  admin_hooks admin_hooks_;
   std::atomic<bool> requested_{false};
   bool waited_ = false;
 };

@@ -2,6 +2,7 @@
 #include "actors/tree/tree_builder.hpp"
 
 #include "runtime/agent/agent_errc.hpp"
+#include "actors/admin/admin_actor.hpp"
 #include "actors/bridge/bridge_actor.hpp"
 #include "actors/bridge/service_responder.hpp"
 #include "actors/cluster/cluster_children.hpp"
@@ -114,7 +115,8 @@ std::string agent_name(const config::node_config& cfg, const std::string& pool, 
 caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
                                                const domain::domain_catalog& catalog,
                                                const supervision::supervisor_options& opts,
-                                               std::shared_ptr<bridge::nats_link> link) {
+                                               std::shared_ptr<bridge::nats_link> link,
+                                               admin_hooks hooks) {
   supervisor_spec root{"root", cfg.root.flags, {}};
   // First child: domains started after it can register with it.
   registry::registry_options reg{cfg.name, cfg.registry.max_agents_per_domain,
@@ -130,6 +132,13 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& cfg,
       co.domains.push_back(d.name);
     for (auto& child : cluster::cluster_children(std::move(co)))
       root.children.push_back(std::move(child));
+    // The admin service (smithctl) after the parts it queries.
+    admin_options ao;
+    ao.node = cfg.name;
+    ao.link = link;
+    ao.catalog = &catalog;
+    ao.hooks = std::move(hooks);
+    root.children.push_back(admin_child(std::move(ao)));
   }
   for (auto& d : cfg.domains) {
     auto ds = domain_spec(cfg, d, catalog, opts, "root/" + d.name);

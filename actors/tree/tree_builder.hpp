@@ -5,6 +5,7 @@
 
 #include <caf/expected.hpp>
 
+#include "actors/admin/admin_hooks.hpp"
 #include "runtime/bridge/nats_link.hpp"
 
 #include "runtime/config/node_config.hpp"
@@ -19,11 +20,12 @@ namespace smith::actors {
 /// validated here, before anything starts. Errors name the domain and pool: an unknown
 /// domain or agent type (with what the catalog has), or an invalid supervision setting
 /// (supervision_errc). `link` (null without NATS) is shared by the bridge and the cluster
-/// actors; `catalog` must outlive the tree.
+/// actors; `catalog` must outlive the tree. With a link, the admin service (smithctl) is a
+/// child too, using `hooks` for domain management (actors/admin/admin_hooks.hpp).
 caf::expected<supervision::supervisor_spec>
 build_root_spec(const config::node_config& cfg, const domain::domain_catalog& catalog,
                 const supervision::supervisor_options& opts,
-                std::shared_ptr<bridge::nats_link> link = nullptr);
+                std::shared_ptr<bridge::nats_link> link = nullptr, admin_hooks hooks = {});
 
 /// Name of agent `index` (1-based) of `pool`: "{pool}-{index}" on a single node, and
 /// "{pool}-{node}-{index}" when the node joins a cluster (`[nats]` configured), so
