@@ -97,6 +97,9 @@ void add_control(CLI::App& app, args& a) {
       };
     });
   }
+}
+
+void add_domains(CLI::App& app, args& a) {
   auto* domains = app.add_subcommand("domains", "domains of every node (or --node)");
   domains->add_option("--node", a.node, "only this node");
   domains->callback([&] { a.verb = [&] { return cmd_domains(a.g, a.node); }; });
@@ -115,6 +118,9 @@ void add_control(CLI::App& app, args& a) {
   unload->callback([&] {
     a.verb = [&] { return cmd_domain_unload(a.g, a.name, a.version, dur(a.deadline), a.node); };
   });
+}
+
+void add_top(CLI::App& app, args& a) {
   auto* top = app.add_subcommand("top", "live view: agents by mailbox depth and message rate");
   top->add_flag("--once", a.once, "one sample, then exit");
   top->add_option("--iterations", a.iterations, "stop after N samples (0 = until q/Ctrl-C)");
@@ -151,6 +157,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string{"smithctl "} + smith::version_string);
   add_reads(app, a);
   add_control(app, a);
+  add_domains(app, a);
+  add_top(app, a);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,6 +1,7 @@
 // smithctl against a 3-node cluster of real smithd processes on a real nats-server.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <set>
 
 #include "tests/tools/smithctl/smithctl_fixture.hpp"
@@ -128,6 +129,15 @@ TEST_CASE("smithctl reads the cluster: nodes, tree, agents, find, domains, top")
     auto h = c.ctl({"top", "--once"});
     CHECK(h.out.find("NODE  AGENT") == 0);
   }
+  SUBCASE("top without --iterations refreshes until Ctrl-C and then exits 0") {
+    child_process top{{bin_path("smithctl"), "--server", c.url(), "top", "--interval", "100ms"}};
+    // Two refreshes seen: it is looping, not finished.
+    int tables = 0;
+    REQUIRE(top.wait_for_line([&](const std::string& l) { return l.rfind("NODE", 0) == 0 && ++tables == 2; },
+                              std::chrono::seconds{10}));
+    top.signal(SIGINT);
+    CHECK(top.wait_exit(std::chrono::seconds{5}) == 0);
+  }
 }
 
 TEST_CASE("smithctl send, inspect, events and agent control on a live counter") {
@@ -193,6 +203,11 @@ TEST_CASE("smithctl send, inspect, events and agent control on a live counter") 
     auto back = ok_json(c.ctl({"inspect", "counter-n2-1", "--json"}));
     CHECK(back["agent_state"]["value"] == "0");
     CHECK(back["incarnation"] == "2");
+    std::set<std::string> kinds;
+    for (auto& e : back["restart_history"])
+      kinds.insert(e["kind"].get<std::string>());
+    CHECK(kinds.count("SUPERVISOR_EVENT_KIND_CHILD_TERMINATED") == 1);
+    CHECK(kinds.count("SUPERVISOR_EVENT_KIND_CHILD_STARTED") == 1);
   }
   SUBCASE("an unknown agent is exit code 1 with a NOT_FOUND error object") {
     auto r = c.ctl({"inspect", "ghost-9", "--json"});
@@ -227,7 +242,9 @@ TEST_CASE("smithctl exit codes: usage 64 and an unreachable cluster 69 within --
     CHECK(took < std::chrono::seconds{3});
   }
   SUBCASE("NATS without any Smith node") {
-    nats_server bare{{false}};
+    nats_server_options no_js;
+    no_js.jetstream = false;
+    nats_server bare{no_js};
     auto start = std::chrono::steady_clock::now();
     auto r = run_smithctl({"--server", bare.url(), "--timeout", "500ms", "agents", "--json"});
     auto took = std::chrono::steady_clock::now() - start;
