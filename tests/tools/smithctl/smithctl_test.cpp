@@ -4,6 +4,9 @@
 #include <csignal>
 #include <set>
 
+#include "runtime/bridge/wire.hpp"
+#include "runtime/nats/connection.hpp"
+#include "smith/admin/v1/admin.pb.h"
 #include "tests/tools/smithctl/smithctl_fixture.hpp"
 
 using namespace smith::test;
@@ -137,6 +140,46 @@ TEST_CASE("smithctl reads the cluster: nodes, tree, agents, find, domains, top")
                               std::chrono::seconds{10}));
     top.signal(SIGINT);
     CHECK(top.wait_exit(std::chrono::seconds{5}) == 0);
+  }
+}
+
+TEST_CASE("the admin service answers malformed and misdirected requests with specific errors") {
+  auto& c = ctl_cluster::get();
+  smith::nats::nats_options opts;
+  opts.urls = {c.url()};
+  auto conn = smith::nats::connection::connect(opts);
+  REQUIRE(conn);
+  auto ask = [&](const std::string& subject, const std::string& body) {
+    auto res = (*conn)->request(subject, {}, body, std::chrono::seconds{5});
+    REQUIRE(res);
+    return *res;
+  };
+  namespace v1 = smith::admin::v1;
+  SUBCASE("an unknown verb") {
+    auto res = ask("smith.admin.n1.fly", "");
+    CHECK(*smith::nats::find_header(res.headers, "Smith-Type") == "smith.admin.v1.InfoReply");
+    v1::InfoReply r;
+    REQUIRE(r.ParseFromString(res.data));
+    CHECK(r.error().code() == v1::ADMIN_ERROR_CODE_BAD_REQUEST);
+    CHECK(r.error().message().find("unknown admin verb 'fly'") != std::string::npos);
+  }
+  SUBCASE("a payload that is not the verb's request") {
+    auto res = ask("smith.admin.n2.inspect", std::string{"\xff\xff\xff", 3});
+    v1::InspectReply r;
+    REQUIRE(r.ParseFromString(res.data));
+    CHECK(r.error().code() == v1::ADMIN_ERROR_CODE_BAD_REQUEST);
+    CHECK(r.error().message().find("smith.admin.v1.InspectRequest") != std::string::npos);
+  }
+  SUBCASE("an agent of another node, and a node that does not exist") {
+    v1::InspectRequest req;
+    req.mutable_agent()->set_name("counter-n2-1");
+    auto res = ask("smith.admin.n1.inspect", req.SerializeAsString());
+    v1::InspectReply r;
+    REQUIRE(r.ParseFromString(res.data));
+    CHECK(r.error().code() == v1::ADMIN_ERROR_CODE_NOT_FOUND);
+    CHECK(r.error().message().find("no agent 'counter-n2-1' on node n1") != std::string::npos);
+    auto none = (*conn)->request("smith.admin.n9.info", {}, "", std::chrono::seconds{5});
+    CHECK((!none || none->no_responders));
   }
 }
 
