@@ -252,6 +252,19 @@ TEST_CASE("smithctl send, inspect, events and agent control on a live counter") 
     CHECK(kinds.count("SUPERVISOR_EVENT_KIND_CHILD_TERMINATED") == 1);
     CHECK(kinds.count("SUPERVISOR_EVENT_KIND_CHILD_STARTED") == 1);
   }
+  SUBCASE("events --follow prints the events of a restart that happens while it follows") {
+    child_process follow{{bin_path("smithctl"), "--server", c.url(), "events", "counter-n1-1",
+                          "--follow", "--interval", "100ms"}};
+    REQUIRE(follow.wait_for_line(
+      [](const std::string& l) { return l.find("registered -> active") != std::string::npos; },
+      std::chrono::seconds{10}));
+    ok_json(c.ctl({"agent", "restart", "counter-n1-1", "--json"}));
+    CHECK(follow.wait_for_line(
+      [](const std::string& l) { return l.find("supervisor  child_terminated") != std::string::npos; },
+      std::chrono::seconds{10}));
+    follow.signal(SIGINT);
+    CHECK(follow.wait_exit(std::chrono::seconds{5}) == 0);
+  }
   SUBCASE("an unknown agent is exit code 1 with a NOT_FOUND error object") {
     auto r = c.ctl({"inspect", "ghost-9", "--json"});
     CHECK(r.rc == 1);
