@@ -313,3 +313,19 @@ TEST_CASE("smithctl exit codes: usage 64 and an unreachable cluster 69 within --
     CHECK(h.out.find("no Smith node answered") != std::string::npos);
   }
 }
+
+TEST_CASE("the bash completion script completes verbs, sub-verbs and options") {
+  auto complete = [](const std::string& words, int cword) {
+    std::string script = std::string{". "} + SMITH_TEST_SOURCE_DIR
+                         + "/tools/smithctl/smithctl.bash-completion; COMP_WORDS=(" + words
+                         + "); COMP_CWORD=" + std::to_string(cword)
+                         + "; _smithctl; echo \"[${COMPREPLY[*]}]\"";
+    child_process p{{"/bin/bash", "-c", script}};
+    REQUIRE(p.wait_exit(std::chrono::seconds{10}) == 0);
+    return p.output();
+  };
+  CHECK(complete("smithctl ag", 1).find("[agents agent]") != std::string::npos);
+  CHECK(complete("smithctl agent s", 2).find("[stop suspend]") != std::string::npos);
+  CHECK(complete("smithctl top --i", 2).find("[--iterations --interval]") != std::string::npos);
+  CHECK(complete("smithctl agents --state su", 3).find("[suspended]") != std::string::npos);
+}
