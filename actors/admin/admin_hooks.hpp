@@ -26,8 +26,8 @@ struct admin_domain {
 /// - `domains` empty: the admin lists the node's domain catalog (source "builtin");
 /// - `load_domain` / `unload_domain` empty: those requests are answered
 ///   ADMIN_ERROR_CODE_NOT_SUPPORTED ("domain load is not supported by node N").
-/// Errors returned are passed to the client with their rendered text (code REFUSED, or
-/// NOT_FOUND when the error's category is agent_errc::invalid_name and the text says so).
+/// Errors returned are passed to the client as ADMIN_ERROR_CODE_REFUSED with the node's
+/// name, the spec or domain, and the error's rendered text.
 struct admin_hooks {
   /// Every domain version the node runs or can run.
   std::function<std::vector<admin_domain>()> domains;
