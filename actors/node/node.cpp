@@ -49,7 +49,8 @@ caf::error node::start() {
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
   auto cfg = loader_->load_boot_plugins(cfg_);
-  auto spec = build_root_spec(cfg, catalog_, opts, link_, loader_->routes());
+  auto spec = build_root_spec(cfg, catalog_, opts, link_, loader_->routes(),
+                              admin_hooks_);
   if (!spec)
     return std::move(spec.error());
   auto root = supervision::spawn_supervisor(sys_, std::move(*spec), opts);

@@ -11,6 +11,7 @@
 #include <caf/error.hpp>
 
 #include "actors/node/domain_info.hpp"
+#include "actors/admin/admin_hooks.hpp"
 #include "runtime/bridge/nats_link.hpp"
 #include "runtime/config/node_config.hpp"
 #include "runtime/domain/domain_catalog.hpp"
@@ -93,6 +94,9 @@ public:
   /// The root supervisor; invalid before start().
   const supervision::supervisor_actor& root() const noexcept { return root_; }
   const config::node_config& config() const noexcept { return cfg_; }
+  /// Domain management for the admin service (smithctl domains / domain load|unload);
+  /// call before start(). Without it the admin lists the catalog and refuses load/unload.
+  void set_admin_hooks(admin_hooks hooks) { admin_hooks_ = std::move(hooks); }
   /// The node's NATS connections; null on a single node without `[nats]`.
   const std::shared_ptr<bridge::nats_link>& link() const noexcept { return link_; }
 
@@ -104,6 +108,7 @@ private:
   caf::actor logger_;
   std::shared_ptr<bridge::nats_link> link_;
   std::unique_ptr<domain_loader> loader_;
+  admin_hooks admin_hooks_;
   std::atomic<bool> requested_{false};
   bool waited_ = false;
 };

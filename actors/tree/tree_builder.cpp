@@ -2,6 +2,7 @@
 #include "actors/tree/tree_builder.hpp"
 
 #include "runtime/agent/agent_errc.hpp"
+#include "actors/admin/admin_actor.hpp"
 #include "actors/bridge/bridge_actor.hpp"
 #include "actors/bridge/service_responder.hpp"
 #include "actors/cluster/cluster_children.hpp"
@@ -179,7 +180,8 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
                                                const domain::domain_catalog& catalog,
                                                const supervision::supervisor_options& opts,
                                                std::shared_ptr<bridge::nats_link> link,
-                                               std::shared_ptr<route_set> dynamic) {
+                                               std::shared_ptr<route_set> dynamic,
+                                               admin_hooks hooks) {
   auto bound = bind_domains(unbound, catalog);
   if (!bound)
     return std::move(bound.error());
@@ -200,6 +202,13 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
       co.domains.push_back(d.name);
     for (auto& child : cluster::cluster_children(std::move(co)))
       root.children.push_back(std::move(child));
+    // The admin service (smithctl) after the parts it queries.
+    admin_options ao;
+    ao.node = cfg.name;
+    ao.link = link;
+    ao.catalog = &catalog;
+    ao.hooks = std::move(hooks);
+    root.children.push_back(admin_child(std::move(ao)));
   }
   for (size_t i = 0; i < cfg.domains.size(); ++i) {
     auto child = domain_child(cfg, cfg.domains[i], *find_domain(unbound.domains[i], catalog), opts);

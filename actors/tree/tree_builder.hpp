@@ -6,6 +6,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/bridge/bridge_actor.hpp"
+#include "actors/admin/admin_hooks.hpp"
 #include "runtime/bridge/nats_link.hpp"
 
 #include "runtime/config/node_config.hpp"
@@ -20,14 +21,15 @@ namespace smith::actors {
 /// validated here, before anything starts. Errors name the domain and pool: an unknown
 /// domain or agent type (with what the catalog has), or an invalid supervision setting
 /// (supervision_errc). `link` (null without NATS) is shared by the bridge and the cluster
-/// actors; `catalog` must outlive the tree. With `dynamic`, the pools of plugin domains
+/// actors; `catalog` must outlive the tree. With a link, the admin service (smithctl) is a
+/// child too, using `hooks` for domain management (actors/admin/admin_hooks.hpp). With `dynamic`, the pools of plugin domains
 /// (sections naming a `plugin`) are added to it rather than to the bridge's fixed routes, so
 /// that unloading them removes their subscriptions.
 caf::expected<supervision::supervisor_spec>
 build_root_spec(const config::node_config& cfg, const domain::domain_catalog& catalog,
                 const supervision::supervisor_options& opts,
                 std::shared_ptr<bridge::nats_link> link = nullptr,
-                std::shared_ptr<route_set> dynamic = nullptr);
+                std::shared_ptr<route_set> dynamic = nullptr, admin_hooks hooks = {});
 
 /// The catalog's domain for section `d`: the highest version matching `d.version` for a plugin
 /// section, the highest version otherwise; nullptr if none.

@@ -43,6 +43,15 @@ v1::CounterValue counter_value(int64_t value) {
   return out;
 }
 
+/// `inspect` shows the counter's value as a CounterValue (smithctl inspect).
+counter_self::hooks_type counter_hooks() {
+  counter_self::hooks_type hooks;
+  hooks.on_inspect = [](counter_self* self) {
+    return agent::snapshot_of(counter_value(self->state.value));
+  };
+  return hooks;
+}
+
 } // namespace
 
 agent::endpoint_table counter_endpoints() {
@@ -62,7 +71,8 @@ agent::endpoint_table counter_endpoints() {
 agent::agent_type counter_type() {
   return agent::make_agent_type<counter_iface, counter_state>(
     "counter", examples_version, {{"count", examples_version, {}}, {"crash-test", examples_version, {}}},
-    counter_impl, {}, std::make_shared<const agent::endpoint_table>(counter_endpoints()));
+    counter_impl, counter_hooks(),
+    std::make_shared<const agent::endpoint_table>(counter_endpoints()));
 }
 
 domain::domain_descriptor examples_domain() {

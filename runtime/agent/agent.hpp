@@ -18,6 +18,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "runtime/agent/agent_core.hpp"
+#include "runtime/agent/agent_snapshot.hpp"
 #include "runtime/registry/registry_errc.hpp"
 #include "runtime/core/atoms.hpp"
 
@@ -42,6 +43,8 @@ namespace smith::agent {
 ///   the state down to what the on_wipe hook keeps (identity, role, core knowledge).
 /// - fork(name, who, why): writes the current state as the base of agent `name` in the same
 ///   domain (which must have no journal yet); the caller then starts that agent.
+/// - inspect -> agent_snapshot: the agent's typed state from the type's on_inspect hook
+///   (empty without one); an exception in the hook is answered with sec::runtime_error.
 using agent_control = caf::typed_actor<
   caf::replies_to<suspend_atom>::with<ok_atom>, caf::replies_to<resume_atom>::with<ok_atom>,
   caf::replies_to<drain_atom, uint64_t>::with<ok_atom>,
@@ -50,7 +53,8 @@ using agent_control = caf::typed_actor<
   caf::replies_to<restore_atom, std::string, std::string, std::string>::with<uint64_t>,
   caf::replies_to<restore_atom, uint64_t, std::string, std::string>::with<uint64_t>,
   caf::replies_to<wipe_atom, std::string, std::string>::with<uint64_t>,
-  caf::replies_to<fork_atom, std::string, std::string, std::string>::with<uint64_t>>;
+  caf::replies_to<fork_atom, std::string, std::string, std::string>::with<uint64_t>,
+  caf::replies_to<inspect_atom>::with<agent_snapshot>>;
 
 /// The handle of an agent whose own interface is `Iface`.
 template <class Iface>
@@ -59,7 +63,10 @@ using agent_handle = typename Iface::template extend_with<agent_control>;
 /// Optional hooks. on_start runs inside the new actor before it becomes Active;
 /// an error or std::exception there ends the actor with that error, which its
 /// supervisor sees as a child exit (restart within intensity). on_stop runs
-/// when the agent terminates.
+/// when the agent terminates. on_inspect (optional) renders the agent's state as a
+/// protobuf message for admin tools (`smithctl inspect`), e.g.
+/// `[](auto* self) { v1::CounterValue v; v.set_value(self->state.value); return snapshot_of(v); }`;
+/// it runs on the agent, between messages, and should be cheap.
 ///
 /// Event sourcing: with `apply` set and a journal in the agent's config, the agent's state is
 /// rebuilt on every start (restore(latest snapshot), then apply(each later event)) before
@@ -79,6 +86,9 @@ struct agent_hooks {
   /// After a wipe reset `self->state` to a default-constructed State: puts back what the agent
   /// keeps across wipes (its role, declared core knowledge). Unset = keep nothing.
   std::function<void(Self*)> on_wipe;
+  /// The agent's state as a protobuf message for admin tools (smithctl inspect); unset =
+  /// the agent exposes none.
+  std::function<agent_snapshot(Self*)> on_inspect;
 };
 
 /// The actor class behind every SDK agent. `State` is default-constructed
@@ -131,7 +141,8 @@ public:
     register_self();
     auto user = fn_(this);
     caf::message_handler mh{user.unbox().as_behavior_impl()};
-    auto all = mh.or_else(core_.control_handlers(this, &agent_actor::beat));
+    auto all = mh.or_else(
+      core_.control_handlers(this, &agent_actor::beat, &agent_actor::inspect_state));
     return unsafe(caf::behavior{all});
   }
 
@@ -194,6 +205,12 @@ private:
     };
     return std::make_unique<agent_journal>(core_.config().journal, id.domain + "/" + id.name,
                                            std::move(h));
+  }
+
+  /// The inspect hook's answer (empty without a hook); exceptions are the core's to catch.
+  static agent_snapshot inspect_state(caf::scheduled_actor* base) {
+    auto self = static_cast<agent_actor*>(base);
+    return self->hooks_.on_inspect ? self->hooks_.on_inspect(self) : agent_snapshot{};
   }
 
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {

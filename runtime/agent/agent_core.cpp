@@ -18,6 +18,7 @@ bool is_control_atom(caf::atom_value x) {
          || x == beat_tick_atom::value || x == persisted_atom::value
          || x == checkpoint_atom::value || x == restore_atom::value || x == wipe_atom::value
          || x == fork_atom::value
+         || x == inspect_atom::value
          || x == caf::sys_atom::value;
 }
 
@@ -213,7 +214,8 @@ agent_status agent_core::status() const {
   return st;
 }
 
-caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, beat_fn beat) {
+caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, beat_fn beat,
+                                                  inspect_fn inspect) {
   auto ok_or = [](caf::error err) -> caf::result<ok_atom> {
     if (err)
       return err;
@@ -263,6 +265,14 @@ caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, be
         j.fork(self, cfg_.id.domain + "/" + name, {std::move(who), std::move(why)},
                std::move(done));
       });
+    },
+    [=, this](inspect_atom) -> caf::result<agent_snapshot> {
+      try {
+        return inspect(self);
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::runtime_error,
+                               qualified_name(cfg_.id) + ": inspect hook threw: " + e.what());
+      }
     },
   };
 }

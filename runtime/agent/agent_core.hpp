@@ -13,6 +13,7 @@
 #include <caf/scheduled_actor.hpp>
 
 #include "runtime/agent/agent_config.hpp"
+#include "runtime/agent/agent_snapshot.hpp"
 #include "runtime/agent/agent_status.hpp"
 #include "runtime/agent/journal.hpp"
 #include "runtime/registry/registry_api.hpp"
@@ -53,10 +54,14 @@ public:
   /// can `request`). A plain function pointer, so the handler needs no allocation.
   using beat_fn = void (*)(caf::scheduled_actor* self);
 
+  /// Answers `inspect` (the typed agent's on_inspect hook); may throw.
+  using inspect_fn = agent_snapshot (*)(caf::scheduled_actor* self);
+
   /// Handlers for suspend, resume, drain, status and the heartbeat tick (appended to
   /// the user's). One handler set per agent instead of two chained ones saves an
   /// or_else node and a behavior_impl per agent.
-  caf::message_handler control_handlers(caf::scheduled_actor* self, beat_fn beat);
+  caf::message_handler control_handlers(caf::scheduled_actor* self, beat_fn beat,
+                                        inspect_fn inspect);
 
   /// Records the final transition and deregisters; called from on_exit.
   void stop(caf::scheduled_actor* self, const caf::error& reason);

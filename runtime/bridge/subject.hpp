@@ -102,4 +102,36 @@ caf::expected<std::string> srv_subject(srv_verb verb, std::string_view service =
 /// must be subject tokens of KV-safe bytes only (`A-Z a-z 0-9 - _ = /`).
 caf::expected<std::string> kv_key(std::string_view node, std::string_view instance);
 
+// -- admin service (smithctl; implemented in subject_admin.cpp) ---------------------------
+
+/// The verbs of `smith.admin.{node}.{verb}` (contracts/smith/admin/v1/admin.proto).
+enum class admin_verb : uint8_t {
+  info, tree, agents, find, inspect, send, events, control, domains, load, unload, stats,
+};
+
+/// The verb's subject token ("info", "tree", ...).
+const char* to_string(admin_verb x);
+
+/// The verb named `token`; bad_request naming it for an unknown one.
+caf::expected<admin_verb> parse_admin_verb(std::string_view token);
+
+/// `smith.admin.ping`: every node answers (cluster-wide discovery).
+std::string admin_ping_subject();
+
+/// `smith.admin.{node}.{verb}`: one node's admin service.
+caf::expected<std::string> admin_subject(std::string_view node, admin_verb verb);
+
+/// `smith.admin.{node}.*`: every verb of one node (the node's subscription).
+caf::expected<std::string> admin_wildcard(std::string_view node);
+
+/// A parsed admin subject.
+struct admin_target {
+  std::string node;
+  admin_verb verb = admin_verb::info;
+};
+
+/// Parses `smith.admin.{node}.{verb}`; bad_request naming the part at fault otherwise
+/// (an unknown verb included).
+caf::expected<admin_target> parse_admin_subject(std::string_view subject);
+
 } // namespace smith::bridge

@@ -14,6 +14,8 @@ using which_children_atom = caf::atom_constant<caf::atom("whichchld")>;
 using count_children_atom = caf::atom_constant<caf::atom("countchld")>;
 using get_child_atom = caf::atom_constant<caf::atom("getchild")>;
 using events_atom = caf::atom_constant<caf::atom("events")>;
+/// Supervisor query: its supervisor_flags (strategy, intensity, period).
+using sup_flags_atom = caf::atom_constant<caf::atom("supflags")>;
 
 // -- supervisor-internal timers ----------------------------------------------
 using shutdown_timeout_atom = caf::atom_constant<caf::atom("shuttmo")>;
@@ -33,6 +35,8 @@ using checkpoint_atom = caf::atom_constant<caf::atom("checkpoint")>;
 using restore_atom = caf::atom_constant<caf::atom("restore")>;
 using wipe_atom = caf::atom_constant<caf::atom("wipe")>;
 using fork_atom = caf::atom_constant<caf::atom("fork")>;
+/// Agent control: the agent's typed state as an agent_snapshot (admin inspect).
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 
 // -- generic -----------------------------------------------------------------
 using flush_atom = caf::atom_constant<caf::atom("flush")>;

@@ -65,6 +65,8 @@ struct supervisor_state {
   child_counts count_children() const;
   caf::result<caf::actor> get_child(const std::string& id) const;
   std::vector<supervisor_event> events() const;
+  /// The supervisor's flags (strategy, intensity, period, auto_shutdown).
+  const supervisor_flags& flags() const noexcept { return spec_.flags; }
 
   // -- signals ---------------------------------------------------------------
   void on_down(const caf::down_msg& msg);

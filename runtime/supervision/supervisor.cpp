@@ -51,6 +51,7 @@ caf::behavior supervisor_impl(self_pointer self, supervisor_spec spec, superviso
     [=](count_children_atom) { return self->state.count_children(); },
     [=](get_child_atom, const std::string& id) { return self->state.get_child(id); },
     [=](events_atom) { return self->state.events(); },
+    [=](sup_flags_atom) { return self->state.flags(); },
     [=](shutdown_timeout_atom, const std::string& id, uint64_t incarnation) {
       self->state.on_shutdown_timeout(id, incarnation);
     },

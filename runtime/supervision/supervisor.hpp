@@ -28,6 +28,7 @@ namespace smith::supervision {
 /// - get_child(id) -> the current handle of a running child; not_found, restarting,
 ///   not_running.
 /// - events -> the retained decisions, oldest first.
+/// - sup_flags -> the supervisor's flags (for admin tools).
 /// Mutating requests that arrive while a restart or shutdown is in progress are
 /// answered after it completes. A supervisor that shuts down answers
 /// `shutting_down`.
@@ -39,7 +40,8 @@ using supervisor_actor = caf::typed_actor<
   caf::replies_to<which_children_atom>::with<std::vector<child_info>>,
   caf::replies_to<count_children_atom>::with<child_counts>,
   caf::replies_to<get_child_atom, std::string>::with<caf::actor>,
-  caf::replies_to<events_atom>::with<std::vector<supervisor_event>>>;
+  caf::replies_to<events_atom>::with<std::vector<supervisor_event>>,
+  caf::replies_to<sup_flags_atom>::with<supervisor_flags>>;
 
 /// Tuning that is not part of OTP's spec.
 struct supervisor_options {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <caf/error.hpp>
+#include <caf/meta/type_name.hpp>
 
 #include "runtime/supervision/child_spec.hpp"
 
@@ -55,5 +56,11 @@ caf::error validate(const child_spec& child, const supervisor_flags& flags);
 const char* to_string(strategy x);
 /// Renders auto_shutdown in OTP's spelling.
 const char* to_string(auto_shutdown x);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, supervisor_flags& x) {
+  return f(caf::meta::type_name("smith.supervisor_flags"), x.strategy_, x.intensity, x.period,
+           x.auto_shutdown_);
+}
 
 } // namespace smith::supervision

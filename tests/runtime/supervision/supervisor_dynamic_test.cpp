@@ -198,3 +198,17 @@ TEST_CASE("spec validation refuses bad flags and child specs before starting any
   s.children = {nostart};
   check_refused(s, supervision_errc::invalid_spec);
 }
+
+TEST_CASE("sup_flags answers the supervisor's strategy, intensity and period") {
+  supervisor_spec spec;
+  spec.flags.strategy_ = strategy::rest_for_one;
+  spec.flags.intensity = 7;
+  spec.flags.period = 1234ms;
+  dyn_fixture f{spec};
+  auto flags = f.ts.request<supervisor_flags>(f.sup, sup_flags_atom::value);
+  REQUIRE(flags);
+  CHECK(flags->strategy_ == strategy::rest_for_one);
+  CHECK(flags->intensity == 7);
+  CHECK(flags->period == 1234ms);
+  CHECK(flags->auto_shutdown_ == auto_shutdown::never);
+}
