@@ -16,6 +16,9 @@ void fill(v1::Domain& out, const admin_domain& d) {
   for (auto& t : d.agent_types)
     out.add_agent_types(t);
   out.set_source(d.source);
+  out.set_state(d.state);
+  out.set_agents(d.agents);
+  out.set_error(d.error);
 }
 
 std::vector<admin_domain> catalog_domains(const domain::domain_catalog& catalog) {

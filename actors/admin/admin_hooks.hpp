@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,6 +19,12 @@ struct admin_domain {
   std::vector<std::string> agent_types;
   /// "builtin", or the plugin path the domain was loaded from.
   std::string source;
+  /// "running", "draining", "failed"; empty when the node does not track it.
+  std::string state;
+  /// Agents of the domain running on the node.
+  uint32_t agents = 0;
+  /// Why it failed (empty otherwise).
+  std::string error;
 };
 
 /// Domain management, supplied by the node. Each function is blocking, callable from any

@@ -48,6 +48,8 @@ caf::error node::start() {
   logger_ = spawn_event_logger(sys_);
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
+  if (!admin_hooks_.domains && !admin_hooks_.load_domain && !admin_hooks_.unload_domain)
+    admin_hooks_ = own_admin_hooks();
   auto cfg = loader_->load_boot_plugins(cfg_);
   auto spec = build_root_spec(cfg, catalog_, opts, link_, loader_->routes(),
                               admin_hooks_);

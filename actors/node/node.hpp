@@ -101,6 +101,9 @@ public:
   const std::shared_ptr<bridge::nats_link>& link() const noexcept { return link_; }
 
 private:
+  /// The admin service's domain hooks served by this node's own load/unload/domains.
+  admin_hooks own_admin_hooks();
+
   caf::actor_system& sys_;
   config::node_config cfg_;
   const domain::domain_catalog& catalog_;

@@ -69,7 +69,7 @@ int cmd_domains(const globals& g, const std::string& node) {
   auto ts = targets(s, node);
   if (auto* f = std::get_if<failure>(&ts))
     return report(*f, g.json);
-  table t{{"NODE", "DOMAIN", "VERSION", "AGENT TYPES", "SOURCE"}};
+  table t{{"NODE", "DOMAIN", "VERSION", "STATE", "AGENTS", "AGENT TYPES", "SOURCE"}};
   nlohmann::json all = nlohmann::json::array();
   for (auto& n : std::get<0>(ts)) {
     v1::DomainsReply reply;
@@ -82,7 +82,10 @@ int cmd_domains(const globals& g, const std::string& node) {
       std::string types;
       for (auto& a : d.agent_types())
         types += (types.empty() ? "" : ",") + a;
-      t.add({n, d.name(), d.version(), types, d.source()});
+      auto state = d.state().empty() ? std::string{"-"} : d.state();
+      if (!d.error().empty())
+        state += " (" + d.error() + ")";
+      t.add({n, d.name(), d.version(), state, std::to_string(d.agents()), types, d.source()});
     }
   }
   if (g.json)

@@ -110,16 +110,32 @@ TEST_CASE("smithctl reads the cluster: nodes, tree, agents, find, domains, top")
     CHECK(miss.rc == 1);
     CHECK(miss.json()["error"]["code"] == "NOT_FOUND");
   }
-  SUBCASE("domains lists the catalog, load is refused as not supported") {
+  SUBCASE("domains lists the loaded plugins, domain load and unload manage one at runtime") {
     auto j = ok_json(c.ctl({"domains", "--json"}));
     REQUIRE(j["nodes"].size() == 3);
-    CHECK(j["nodes"][0]["domains"][0]["name"] == "examples");
-    CHECK(j["nodes"][0]["domains"][0]["source"] == "builtin");
-    auto load = c.ctl({"domain", "load", "/tmp/x.so", "--node", "n1", "--json"});
-    CHECK(load.rc == 1);
-    CHECK(load.json()["error"]["code"] == "NOT_SUPPORTED");
+    auto& ex = j["nodes"][0]["domains"][0];
+    CHECK(ex["name"] == "examples");
+    CHECK(ex["state"] == "running");
+    CHECK(ex["agents"] == 3);
+    CHECK(ex["source"].get<std::string>().find("libsmith_domain_examples.so") != std::string::npos);
+    auto outside = c.ctl({"domain", "load", "/tmp/x.so", "--node", "n1", "--json"});
+    CHECK(outside.rc == 1);
+    CHECK(outside.json()["error"]["code"] == "REFUSED");
+    CHECK(outside.json()["error"]["message"].get<std::string>().find("/tmp/x.so")
+          != std::string::npos);
+    auto load = ok_json(c.ctl({"domain", "load", "hello", "--node", "n1", "--json"}));
+    auto listed = ok_json(c.ctl({"domains", "--node", "n1", "--json"}));
+    bool hello = false;
+    for (auto& d : listed["nodes"][0]["domains"])
+      hello = hello || (d["name"] == "hello" && d["state"] == "running");
+    CHECK_MESSAGE(hello, listed.dump() << " after " << load.dump());
+    ok_json(c.ctl({"domain", "unload", "hello", "--node", "n1", "--json"}));
+    auto after = ok_json(c.ctl({"domains", "--node", "n1", "--json"}));
+    for (auto& d : after["nodes"][0]["domains"])
+      CHECK(d["name"] != "hello");
     auto h = c.ctl({"domains", "--node", "n3"});
-    CHECK(h.out.find("n3    examples  1.0.0") != std::string::npos);
+    CHECK(h.out.find("examples") != std::string::npos);
+    CHECK(h.out.find("running") != std::string::npos);
   }
   SUBCASE("top samples every agent with its mailbox depth and message rate") {
     auto j = ok_json(c.ctl({"top", "--once", "--json", "--limit", "100"}));
