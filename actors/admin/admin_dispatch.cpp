@@ -2,6 +2,7 @@
 #include <caf/all.hpp>
 
 #include "actors/admin/admin_worker.hpp"
+#include "runtime/persistence/persistence_errc.hpp"
 #include "runtime/registry/registry_errc.hpp"
 #include "runtime/supervision/supervision_errc.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -26,7 +27,8 @@ admin_reply with(const std::string& payload, Fn fn) {
 
 admin::v1::AdminErrorCode code_of(const caf::error& err) {
   if (err == registry::registry_errc::unknown_agent || err == registry::registry_errc::no_candidate
-      || err == supervision::supervision_errc::not_found)
+      || err == supervision::supervision_errc::not_found
+      || err == persistence::persistence_errc::unknown_checkpoint)
     return v1::ADMIN_ERROR_CODE_NOT_FOUND;
   if (err == caf::sec::request_timeout || err == caf::sec::request_receiver_down)
     return v1::ADMIN_ERROR_CODE_UNAVAILABLE;
@@ -61,6 +63,8 @@ admin_reply handle_admin(caf::blocking_actor* self, const admin_context& ctx,
       return with<v1::EventsRequest, v1::EventsReply>(payload, [&](auto& r) { return do_events(s, c, r); });
     case admin_verb::control:
       return with<v1::ControlRequest, v1::ControlReply>(payload, [&](auto& r) { return do_control(s, c, r); });
+    case admin_verb::memory:
+      return with<v1::MemoryRequest, v1::MemoryReply>(payload, [&](auto& r) { return do_memory(s, c, r); });
     case admin_verb::domains:
       return do_domains(ctx);
     case admin_verb::load:

@@ -110,6 +110,10 @@ admin_reply do_events(caf::blocking_actor* self, const admin_context& ctx,
                       const admin::v1::EventsRequest& req);
 admin_reply do_control(caf::blocking_actor* self, const admin_context& ctx,
                        const admin::v1::ControlRequest& req);
+// -- verbs (admin_memory.cpp) -------------------------------------------------------------
+admin_reply do_memory(caf::blocking_actor* self, const admin_context& ctx,
+                      const admin::v1::MemoryRequest& req);
+
 // -- verbs (admin_send.cpp) ---------------------------------------------------------------
 admin_reply do_send(caf::blocking_actor* self, const admin_context& ctx,
                     const admin::v1::SendRequest& req);

@@ -170,7 +170,7 @@ caf::error domain_loader::start_domain(entry& e, const config::domain_config& se
   if (auto err = domain::check_settings(section, desc))
     return err;
   auto bound = domain::bind_domain(section, desc);
-  auto child = domain_child(cfg_, bound, desc, opts_);
+  auto child = domain_child(cfg_, bound, desc, opts_, store_);
   if (!child)
     return std::move(child.error());
   e.info.supervisor = child->id;

@@ -17,6 +17,10 @@
 #include "runtime/plugin/plugin_host.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
+namespace smith::persistence {
+class event_store;
+} // namespace smith::persistence
+
 namespace smith::actors {
 
 /// The domains of one node and the steps that load and unload them. Thread-safe: loads and
@@ -38,6 +42,8 @@ public:
   /// load_boot_plugins) as running under `root`, with the supervisor options they got.
   void started(const config::node_config& cfg, supervision::supervisor_actor root,
                const supervision::supervisor_options& opts);
+  /// The node's event store (null = none): domains loaded at runtime bind their agents to it.
+  void use_store(std::shared_ptr<persistence::event_store> store) { store_ = std::move(store); }
 
   /// Pools of runtime-loaded (and boot plugin) domains, shared with the bridge.
   const std::shared_ptr<route_set>& routes() const noexcept { return routes_; }
@@ -59,6 +65,7 @@ public:
   struct entry;
 
 private:
+  std::shared_ptr<persistence::event_store> store_;
   supervision::supervisor_actor root() const;
   caf::error boot_one(const config::domain_config& d, entry& e);
   caf::expected<entry*> find_entry(const std::string& name, const std::string& range) const;

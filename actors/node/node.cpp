@@ -1,6 +1,8 @@
 // Node lifecycle around the root supervisor.
 #include "actors/node/node.hpp"
 
+#include <filesystem>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -8,6 +10,7 @@
 #include "actors/node/event_logger.hpp"
 #include "actors/tree/tree_builder.hpp"
 #include "runtime/core/shutdown.hpp"
+#include "runtime/persistence/event_store.hpp"
 
 namespace smith::actors {
 
@@ -37,7 +40,34 @@ node::~node() {
     caf::anon_send_exit(logger_, caf::exit_reason::user_shutdown);
 }
 
+namespace {
+
+/// The node's event store at `{data_dir}/events`, or null when persistence is off.
+caf::expected<std::shared_ptr<persistence::event_store>>
+open_store(const config::node_config& cfg) {
+  if (!cfg.persistence.enabled)
+    return std::shared_ptr<persistence::event_store>{};
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec); // RocksDB creates only the last level
+  persistence::event_store_options o;
+  o.path = (std::filesystem::path{cfg.data_dir} / "events").string();
+  o.snapshot_every = cfg.persistence.snapshot_every;
+  auto st = persistence::event_store::open(o);
+  if (!st)
+    return std::move(st.error());
+  spdlog::info("node {}: event store at {} (durability {})", cfg.name, o.path,
+               persistence::to_string(cfg.persistence.durability));
+  return std::shared_ptr<persistence::event_store>{std::move(*st)};
+}
+
+} // namespace
+
 caf::error node::start() {
+  auto store = open_store(cfg_);
+  if (!store)
+    return std::move(store.error());
+  store_ = std::move(*store);
+  loader_->use_store(store_);
   if (!cfg_.nats.urls.empty()) {
     auto link = bridge::open_link(cfg_.nats, cfg_.name);
     if (!link)
@@ -45,14 +75,14 @@ caf::error node::start() {
     link_ = std::move(*link);
     spdlog::info("node {} connected to NATS at {}", cfg_.name, link_->rpc->connected_url());
   }
-  logger_ = spawn_event_logger(sys_);
+  logger_ = spawn_event_logger(sys_, store_);
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
   if (!admin_hooks_.domains && !admin_hooks_.load_domain && !admin_hooks_.unload_domain)
     admin_hooks_ = own_admin_hooks();
   auto cfg = loader_->load_boot_plugins(cfg_);
-  auto spec = build_root_spec(cfg, catalog_, opts, link_, loader_->routes(),
-                              admin_hooks_);
+  auto spec = build_root_spec(cfg, catalog_, opts, link_, loader_->routes(), admin_hooks_,
+                              store_);
   if (!spec)
     return std::move(spec.error());
   auto root = supervision::spawn_supervisor(sys_, std::move(*spec), opts);
@@ -75,6 +105,10 @@ node_exit node::wait() {
   // The root's last events were sent before it died: let them reach the log first.
   self->request(logger_, std::chrono::seconds{2}, flush_atom::value)
     .receive([](caf::ok_atom) {}, [](caf::error&) {});
+  // Every agent is gone and every decision queued: commit them and release the database.
+  if (store_)
+    if (auto err = store_->close())
+      spdlog::error("node {}: closing the event store: {}", cfg_.name, caf::to_string(err));
   waited_ = true;
   out.requested = requested_.load();
   if (out.exit_code() == 0)

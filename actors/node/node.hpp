@@ -17,6 +17,10 @@
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
+namespace smith::persistence {
+class event_store;
+} // namespace smith::persistence
+
 namespace smith::plugin {
 class plugin_host;
 } // namespace smith::plugin
@@ -50,7 +54,9 @@ public:
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
-  /// Connects to NATS when `[nats]` lists servers, loads the plugins `[[domain]]` sections
+  /// Opens the event store when `[persistence] enabled` (a storage error naming the path if it
+  /// cannot: locked by another node, damaged), connects to NATS when `[nats]` lists servers,
+  /// loads the plugins `[[domain]]` sections
   /// name, validates the whole tree and starts it; nothing starts on error (an unreachable NATS
   /// is an error naming the URLs; a domain's settings that its schema refuses are a config_errc
   /// "file:line:column: ..."). A plugin that does not load (missing, refused, init failed,
@@ -97,6 +103,8 @@ public:
   /// Domain management for the admin service (smithctl domains / domain load|unload);
   /// call before start(). Without it the admin lists the catalog and refuses load/unload.
   void set_admin_hooks(admin_hooks hooks) { admin_hooks_ = std::move(hooks); }
+  /// The node's event store (`{data_dir}/events`); null unless `[persistence] enabled`.
+  const std::shared_ptr<persistence::event_store>& store() const noexcept { return store_; }
   /// The node's NATS connections; null on a single node without `[nats]`.
   const std::shared_ptr<bridge::nats_link>& link() const noexcept { return link_; }
 
@@ -110,6 +118,7 @@ private:
   supervision::supervisor_actor root_;
   caf::actor logger_;
   std::shared_ptr<bridge::nats_link> link_;
+  std::shared_ptr<persistence::event_store> store_;
   std::unique_ptr<domain_loader> loader_;
   admin_hooks admin_hooks_;
   std::atomic<bool> requested_{false};

@@ -1,6 +1,8 @@
 // Translation of the node config into nested OTP supervisor specs.
 #include "actors/tree/tree_builder.hpp"
 
+#include "runtime/agent/journal.hpp"
+
 #include "runtime/agent/agent_errc.hpp"
 #include "actors/admin/admin_actor.hpp"
 #include "actors/bridge/bridge_actor.hpp"
@@ -44,11 +46,24 @@ std::map<std::string, std::string> pool_settings(const config::node_config& cfg,
   return out;
 }
 
+/// The journal binding of domain `d`'s agents: the node's store with the domain's durability.
+std::shared_ptr<const agent::journal_binding>
+journal_of(const config::node_config& cfg, const config::domain_config& d,
+           const std::shared_ptr<persistence::event_store>& store) {
+  if (!store)
+    return nullptr;
+  auto b = std::make_shared<agent::journal_binding>();
+  b->store = store;
+  b->mode = d.durability.value_or(cfg.persistence.durability);
+  return b;
+}
+
 caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
                                          const config::domain_config& d,
                                          const config::pool_config& p,
                                          const domain::domain_descriptor& desc,
-                                         const std::string& path) {
+                                         const std::string& path,
+                                         std::shared_ptr<const agent::journal_binding> journal) {
   auto* type = find_type(desc, p.agent);
   if (type == nullptr) {
     std::vector<std::string> known;
@@ -64,7 +79,7 @@ caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
   const auto& node_name = cfg.name;
   auto opts = std::make_shared<const agent::instance_options>(agent::instance_options{
     p.mailbox_capacity, p.restart, p.shutdown, p.backoff,
-    pool_settings(cfg, desc, p), heartbeat, node_name});
+    pool_settings(cfg, desc, p), heartbeat, node_name, std::move(journal)});
   auto shared_type = std::make_shared<const agent::agent_type>(*type);
   spec.children.reserve(p.instances);
   for (uint32_t i = 1; i <= p.instances; ++i)
@@ -79,10 +94,12 @@ caf::expected<supervisor_spec> domain_spec(const config::node_config& cfg,
                                            const config::domain_config& d,
                                            const domain::domain_descriptor& desc,
                                            const supervision::supervisor_options& opts,
-                                           const std::string& path) {
+                                           const std::string& path,
+                                           const std::shared_ptr<persistence::event_store>& store) {
   supervisor_spec spec{path, d.sup.flags, {}};
+  auto journal = journal_of(cfg, d, store);
   for (auto& p : d.pools) {
-    auto ps = pool_spec(cfg, d, p, desc, path + "/" + p.name);
+    auto ps = pool_spec(cfg, d, p, desc, path + "/" + p.name, journal);
     if (!ps)
       return std::move(ps.error());
     spec.children.push_back(supervision::supervisor_child(p.name, std::move(*ps), opts));
@@ -159,9 +176,10 @@ bind_domains(const config::node_config& cfg, const domain::domain_catalog& catal
 caf::expected<supervision::child_spec> domain_child(const config::node_config& cfg,
                                                     const config::domain_config& bound,
                                                     const domain::domain_descriptor& desc,
-                                                    const supervision::supervisor_options& opts) {
+                                                    const supervision::supervisor_options& opts,
+                                                    std::shared_ptr<persistence::event_store> store) {
   auto id = domain::domain_child_id(desc);
-  auto ds = domain_spec(cfg, bound, desc, opts, "root/" + id);
+  auto ds = domain_spec(cfg, bound, desc, opts, "root/" + id, store);
   if (!ds)
     return std::move(ds.error());
   auto child = supervision::supervisor_child(id, std::move(*ds), opts);
@@ -181,7 +199,8 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
                                                const supervision::supervisor_options& opts,
                                                std::shared_ptr<bridge::nats_link> link,
                                                std::shared_ptr<route_set> dynamic,
-                                               admin_hooks hooks) {
+                                               admin_hooks hooks,
+                                               std::shared_ptr<persistence::event_store> store) {
   auto bound = bind_domains(unbound, catalog);
   if (!bound)
     return std::move(bound.error());
@@ -211,7 +230,8 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
     root.children.push_back(admin_child(std::move(ao)));
   }
   for (size_t i = 0; i < cfg.domains.size(); ++i) {
-    auto child = domain_child(cfg, cfg.domains[i], *find_domain(unbound.domains[i], catalog), opts);
+    auto child = domain_child(cfg, cfg.domains[i], *find_domain(unbound.domains[i], catalog), opts,
+                              store);
     if (!child)
       return std::move(child.error());
     root.children.push_back(std::move(*child));

@@ -13,6 +13,10 @@
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
+namespace smith::persistence {
+class event_store;
+} // namespace smith::persistence
+
 namespace smith::actors {
 
 /// The root supervisor's spec for `cfg`: the registry, the bridge, then one child
@@ -22,14 +26,17 @@ namespace smith::actors {
 /// domain or agent type (with what the catalog has), or an invalid supervision setting
 /// (supervision_errc). `link` (null without NATS) is shared by the bridge and the cluster
 /// actors; `catalog` must outlive the tree. With a link, the admin service (smithctl) is a
-/// child too, using `hooks` for domain management (actors/admin/admin_hooks.hpp). With `dynamic`, the pools of plugin domains
+/// child too, using `hooks` for domain management (actors/admin/admin_hooks.hpp). With a
+/// `store` (the node's event store), every pool's agents get a journal binding with their
+/// domain's durability (`[[domain]] durability`, else `[persistence] durability`). With `dynamic`, the pools of plugin domains
 /// (sections naming a `plugin`) are added to it rather than to the bridge's fixed routes, so
 /// that unloading them removes their subscriptions.
 caf::expected<supervision::supervisor_spec>
 build_root_spec(const config::node_config& cfg, const domain::domain_catalog& catalog,
                 const supervision::supervisor_options& opts,
                 std::shared_ptr<bridge::nats_link> link = nullptr,
-                std::shared_ptr<route_set> dynamic = nullptr, admin_hooks hooks = {});
+                std::shared_ptr<route_set> dynamic = nullptr, admin_hooks hooks = {},
+                std::shared_ptr<persistence::event_store> store = nullptr);
 
 /// The catalog's domain for section `d`: the highest version matching `d.version` for a plugin
 /// section, the highest version otherwise; nullptr if none.
@@ -49,7 +56,9 @@ bind_domains(const config::node_config& cfg, const domain::domain_catalog& catal
 caf::expected<supervision::child_spec> domain_child(const config::node_config& cfg,
                                                     const config::domain_config& bound,
                                                     const domain::domain_descriptor& desc,
-                                                    const supervision::supervisor_options& opts);
+                                                    const supervision::supervisor_options& opts,
+                                                    std::shared_ptr<persistence::event_store> store
+                                                    = nullptr);
 
 /// Name of agent `index` (1-based) of `pool`: "{pool}-{index}" on a single node, and
 /// "{pool}-{node}-{index}" when the node joins a cluster (`[nats]` configured), so

@@ -16,21 +16,55 @@ struct counter_state {
 
 using counter_self = agent::agent_actor<counter_iface, counter_state>;
 
+/// Persists `ev` (durably, when the node keeps journals) and answers `reply(state)` once it is
+/// applied.
+template <class Reply>
+caf::result<int64_t> persist(counter_self* self, const v1::CounterEvent& ev, Reply reply) {
+  auto rp = self->make_response_promise<int64_t>();
+  self->persist(ev.SerializeAsString(), [=](const caf::error& err) mutable {
+    if (err)
+      rp.deliver(err);
+    else
+      rp.deliver(reply(self->state.value));
+  });
+  return rp;
+}
+
 caf::result<int64_t> add(counter_self* self, int64_t n) {
   int64_t sum = 0;
-  // Signed overflow is undefined behaviour: refuse it instead.
+  // Signed overflow is undefined behaviour: refuse it before it becomes an event.
   if (__builtin_add_overflow(self->state.value, n, &sum))
     return caf::make_error(caf::sec::invalid_argument,
                            self->config().id.name + ": adding " + std::to_string(n) + " to "
                              + std::to_string(self->state.value) + " overflows int64");
-  return self->state.value = sum;
+  v1::CounterEvent ev;
+  ev.set_added(n);
+  return persist(self, ev, [](int64_t value) { return value; });
+}
+
+caf::result<int64_t> reset(counter_self* self) {
+  v1::CounterEvent ev;
+  ev.set_reset(true);
+  // Commands wait while the event is pending, so the value now is the value reset.
+  return persist(self, ev, [old = self->state.value](int64_t) { return old; });
+}
+
+caf::error apply(counter_self* self, std::string_view bytes) {
+  v1::CounterEvent ev;
+  if (!ev.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return caf::make_error(caf::sec::invalid_argument, "counter event does not decode");
+  if (ev.has_added())
+    self->state.value += ev.added(); // checked for overflow before it was persisted
+  else
+    self->state.value = 0;
+  return {};
 }
 
 counter_iface::behavior_type counter_impl(counter_self* self) {
   return {
     [=](add_atom, int64_t n) { return add(self, n); },
     [=](get_atom) { return self->state.value; },
-    [=](reset_atom) { return std::exchange(self->state.value, 0); },
+    [=](reset_atom) { return reset(self); },
     [=](crash_atom) -> int64_t {
       throw std::runtime_error("induced crash at value " + std::to_string(self->state.value));
     },
@@ -43,11 +77,24 @@ v1::CounterValue counter_value(int64_t value) {
   return out;
 }
 
-/// `inspect` shows the counter's value as a CounterValue (smithctl inspect).
+/// `inspect` shows the counter's value as a CounterValue (smithctl inspect). Event-sourced
+/// when the node keeps journals: its value survives crashes and node restarts; snapshots are
+/// CounterValue messages.
 counter_self::hooks_type counter_hooks() {
   counter_self::hooks_type hooks;
   hooks.on_inspect = [](counter_self* self) {
     return agent::snapshot_of(counter_value(self->state.value));
+  };
+  hooks.apply = apply;
+  hooks.snapshot = [](counter_self* self) {
+    return counter_value(self->state.value).SerializeAsString();
+  };
+  hooks.restore = [](counter_self* self, std::string_view bytes) -> caf::error {
+    v1::CounterValue v;
+    if (!v.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+      return caf::make_error(caf::sec::invalid_argument, "counter snapshot does not decode");
+    self->state.value = v.value();
+    return {};
   };
   return hooks;
 }

@@ -107,6 +107,7 @@ caf::expected<std::string> kv_key(std::string_view node, std::string_view instan
 /// The verbs of `smith.admin.{node}.{verb}` (contracts/smith/admin/v1/admin.proto).
 enum class admin_verb : uint8_t {
   info, tree, agents, find, inspect, send, events, control, domains, load, unload, stats,
+  memory,
 };
 
 /// The verb's subject token ("info", "tree", ...).

@@ -13,9 +13,9 @@ namespace {
 
 constexpr std::string_view admin_head = "smith.admin.";
 
-constexpr std::array<const char*, 12> verb_names = {
+constexpr std::array<const char*, 13> verb_names = {
   "info", "tree", "agents", "find", "inspect", "send",
-  "events", "control", "domains", "load", "unload", "stats",
+  "events", "control", "domains", "load", "unload", "stats", "memory",
 };
 
 caf::error bad(std::string text) {

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "runtime/persistence/event_store.hpp"
 #include "runtime/supervision/backoff.hpp"
 #include "runtime/supervision/child_spec.hpp"
 #include "runtime/supervision/supervisor_spec.hpp"
@@ -110,6 +112,8 @@ struct domain_config {
   std::string plugin;
   /// `version`: SemVer range the plugin's version must satisfy ("^1"); empty = any.
   std::string version;
+  /// `durability`: how this domain's journals are committed; unset = [persistence] durability.
+  std::optional<persistence::durability_mode> durability;
   /// "file:line:column" of the `name` value, for errors found later.
   std::string where;
 };
@@ -174,6 +178,18 @@ struct plugins_config {
   std::vector<std::string> dirs;
 };
 
+/// `[persistence]`: the node's event store (`{data_dir}/events`) for event-sourced agents and
+/// the supervision history (docs/persistence.md).
+struct persistence_config {
+  /// Whether the node opens its event store. Off by default, so that nodes without a data
+  /// directory of their own (tests, tools) never contend for one.
+  bool enabled = false;
+  /// Default durability of every domain's journals; `[[domain]] durability` overrides it.
+  persistence::durability_mode durability = persistence::durability_mode::group;
+  /// An agent snapshots after this many events (0 = never).
+  uint64_t snapshot_every = 1000;
+};
+
 struct node_config {
   /// Node name; a subject token.
   std::string name = "node-1";
@@ -195,6 +211,8 @@ struct node_config {
   std::vector<domain_config> domains;
   /// `[plugins]`.
   plugins_config plugins;
+  /// `[persistence]`.
+  persistence_config persistence;
   /// Where the config came from: the file path, or the source name given to load_config_text.
   std::string source;
 };

@@ -14,6 +14,8 @@ using which_children_atom = caf::atom_constant<caf::atom("whichchld")>;
 using count_children_atom = caf::atom_constant<caf::atom("countchld")>;
 using get_child_atom = caf::atom_constant<caf::atom("getchild")>;
 using events_atom = caf::atom_constant<caf::atom("events")>;
+/// Supervisor request: start a new child with the spec of an existing one under a new id.
+using clone_child_atom = caf::atom_constant<caf::atom("clonechild")>;
 /// Supervisor query: its supervisor_flags (strategy, intensity, period).
 using sup_flags_atom = caf::atom_constant<caf::atom("supflags")>;
 

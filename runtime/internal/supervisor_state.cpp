@@ -198,6 +198,16 @@ void supervisor_state::on_shutdown_timeout(const std::string& id, uint64_t incar
     self_->send_exit(c->handle, caf::exit_reason::kill);
 }
 
+caf::expected<caf::actor> supervisor_state::clone_child(const std::string& from,
+                                                        const std::string& to) {
+  auto* c = find(from);
+  if (c == nullptr)
+    return errc(supervision_errc::not_found, from);
+  auto spec = c->spec;
+  spec.id = to;
+  return start_child(std::move(spec));
+}
+
 void supervisor_state::when_idle(std::function<void()> fn) {
   if (busy() && !shutting_down_)
     deferred_requests_.push_back(std::move(fn));

@@ -57,6 +57,8 @@ struct supervisor_state {
   // -- setup and OTP operations --------------------------------------------
   void init(supervisor_spec spec, supervisor_options opts);
   caf::expected<caf::actor> start_child(child_spec spec);
+  /// start_child with a copy of child `from`'s spec under id `to`.
+  caf::expected<caf::actor> clone_child(const std::string& from, const std::string& to);
   /// Delivers ok to `rp` once the child is gone (possibly after a plan).
   void terminate_child(const std::string& id, caf::typed_response_promise<ok_atom> rp);
   caf::expected<caf::actor> restart_child(const std::string& id);

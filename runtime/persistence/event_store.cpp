@@ -29,6 +29,15 @@ caf::expected<append_ack> submit_and_wait(commit_writer& w, commit_request r) {
 
 } // namespace
 
+const char* to_string(durability_mode x) {
+  switch (x) {
+    case durability_mode::sync: return "sync";
+    case durability_mode::group: return "group";
+    case durability_mode::none: return "none";
+  }
+  return "group";
+}
+
 std::optional<durability_mode> parse_durability_mode(std::string_view text) {
   if (text == "sync")
     return durability_mode::sync;

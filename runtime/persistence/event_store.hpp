@@ -43,6 +43,9 @@ enum class durability_mode : uint8_t {
   none,
 };
 
+/// "sync", "group", "none".
+const char* to_string(durability_mode x);
+
 /// Parses "sync", "group", "none"; nullopt otherwise.
 std::optional<durability_mode> parse_durability_mode(std::string_view text);
 

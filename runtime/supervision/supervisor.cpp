@@ -52,6 +52,9 @@ caf::behavior supervisor_impl(self_pointer self, supervisor_spec spec, superviso
     [=](get_child_atom, const std::string& id) { return self->state.get_child(id); },
     [=](events_atom) { return self->state.events(); },
     [=](sup_flags_atom) { return self->state.flags(); },
+    [=](clone_child_atom, const std::string& from, const std::string& to) -> caf::result<caf::actor> {
+      return when_idle<caf::actor>(self, [=](auto& rp) { deliver(rp, self->state.clone_child(from, to)); });
+    },
     [=](shutdown_timeout_atom, const std::string& id, uint64_t incarnation) {
       self->state.on_shutdown_timeout(id, incarnation);
     },

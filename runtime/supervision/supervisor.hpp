@@ -29,6 +29,8 @@ namespace smith::supervision {
 ///   not_running.
 /// - events -> the retained decisions, oldest first.
 /// - sup_flags -> the supervisor's flags (for admin tools).
+/// - clone_child(from, to) -> start_child with child `from`'s spec under id `to` (a fork of
+///   an agent: the spec's start function names the agent after the id); not_found.
 /// Mutating requests that arrive while a restart or shutdown is in progress are
 /// answered after it completes. A supervisor that shuts down answers
 /// `shutting_down`.
@@ -41,7 +43,8 @@ using supervisor_actor = caf::typed_actor<
   caf::replies_to<count_children_atom>::with<child_counts>,
   caf::replies_to<get_child_atom, std::string>::with<caf::actor>,
   caf::replies_to<events_atom>::with<std::vector<supervisor_event>>,
-  caf::replies_to<sup_flags_atom>::with<supervisor_flags>>;
+  caf::replies_to<sup_flags_atom>::with<supervisor_flags>,
+  caf::replies_to<clone_child_atom, std::string, std::string>::with<caf::actor>>;
 
 /// Tuning that is not part of OTP's spec.
 struct supervisor_options {

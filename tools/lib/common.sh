@@ -26,7 +26,7 @@ SMITH_DEB_PACKAGES=(
   libcaf-dev libnats-dev nats-server
   libprotobuf-dev protobuf-compiler librocksdb-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev
-  libtomlplusplus-dev nlohmann-json3-dev curl
+  libtomlplusplus-dev nlohmann-json3-dev curl systemd
 )
 
 # The one set of CMake arguments for build/, shared by demo.sh and test.sh so neither

@@ -24,6 +24,7 @@ struct args {
   std::string node, agent, action, json_body, spec, name, version, deadline = "5s";
   std::string capability, range, interval = "1s";
   agent_filter filter;
+  memory_args memory;
   bool healthy = false, follow = false, once = false;
   uint32_t iterations = 0, limit = 20;
   std::function<int()> verb;
@@ -74,6 +75,34 @@ void add_reads(CLI::App& app, args& a) {
   events->callback([&] {
     a.verb = [&] { return cmd_events(a.g, a.agent, a.follow, a.iterations, dur(a.interval)); };
   });
+}
+
+void add_memory(CLI::App& app, args& a) {
+  auto* cp = app.add_subcommand("checkpoint", "save an event-sourced agent's state under a label");
+  cp->add_option("agent", a.memory.agent, "[domain/]name")->required();
+  cp->add_option("label", a.memory.label, "checkpoint label")->required();
+  auto* rs = app.add_subcommand("restore", "make a checkpoint (or the state after event --seq) "
+                                           "the agent's state");
+  rs->add_option("agent", a.memory.agent, "[domain/]name")->required();
+  auto* label = rs->add_option("--label", a.memory.label, "checkpoint label");
+  rs->add_option("--seq", a.memory.seq, "event sequence number")->excludes(label);
+  auto* wp = app.add_subcommand("wipe", "clear an agent's history and state (core knowledge stays)");
+  wp->add_option("agent", a.memory.agent, "[domain/]name")->required();
+  auto* fk = app.add_subcommand("fork", "start a copy of an agent (same type and pool)");
+  fk->add_option("agent", a.memory.agent, "[domain/]name")->required();
+  fk->add_option("name", a.memory.fork_name, "the copy's name")->required();
+  const std::pair<CLI::App*, admin::v1::MemoryOp> ops[] = {
+    {cp, admin::v1::MEMORY_OP_CHECKPOINT}, {rs, admin::v1::MEMORY_OP_RESTORE},
+    {wp, admin::v1::MEMORY_OP_WIPE}, {fk, admin::v1::MEMORY_OP_FORK}};
+  for (auto [sub, op] : ops) {
+    sub->add_option("--why", a.memory.why, "recorded with the operation");
+    sub->callback([&a, sub = sub, op = op] {
+      if (op == admin::v1::MEMORY_OP_RESTORE && a.memory.label.empty() && sub->count("--seq") == 0)
+        throw CLI::ValidationError("restore", "needs --label or --seq");
+      a.memory.op = op;
+      a.verb = [&a] { return cmd_memory(a.g, a.memory); };
+    });
+  }
 }
 
 void add_control(CLI::App& app, args& a) {
@@ -157,6 +186,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string{"smithctl "} + smith::version_string);
   add_reads(app, a);
   add_control(app, a);
+  add_memory(app, a);
   add_domains(app, a);
   add_top(app, a);
   try {

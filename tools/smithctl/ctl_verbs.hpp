@@ -53,6 +53,13 @@ int cmd_events(const globals& g, const std::string& agent, bool follow, uint32_t
                std::chrono::milliseconds interval);
 int cmd_control(const globals& g, admin::v1::ControlOp op, const std::string& agent,
                 std::chrono::milliseconds drain_deadline);
+/// What a memory verb asks for (checkpoint, restore, wipe, fork).
+struct memory_args {
+  admin::v1::MemoryOp op = admin::v1::MEMORY_OP_UNSPECIFIED;
+  std::string agent, label, fork_name, why;
+  uint64_t seq = 0;
+};
+int cmd_memory(const globals& g, const memory_args& m);
 int cmd_domains(const globals& g, const std::string& node);
 int cmd_domain_load(const globals& g, const std::string& spec, const std::string& node);
 int cmd_domain_unload(const globals& g, const std::string& name, const std::string& version,

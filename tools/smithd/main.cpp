@@ -21,6 +21,7 @@
 #include "smith/version.hpp"
 #include "tools/smithd/cluster_demo.hpp"
 #include "tools/smithd/demo_driver.hpp"
+#include "tools/smithd/service_notify.hpp"
 #include "tools/smithd/signal_waiter.hpp"
 
 namespace {
@@ -135,6 +136,7 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
     on_signal = [&](int sig) {
       spdlog::info("received {}", sig == SIGINT ? "SIGINT" : "SIGTERM");
       stopping = true;
+      smith::tools::notify_service_manager("STOPPING=1");
       if (driver)
         caf::anon_send_exit(driver, caf::exit_reason::user_shutdown);
       node.request_shutdown();
@@ -145,6 +147,9 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   spdlog::info("node {} up: {} scheduler threads ({}), config {}", cfg.name,
                cfg.scheduler.effective_threads(), smith::config::to_string(cfg.scheduler.policy),
                cfg.source);
+  // start() returned: NATS is connected and the event store open (when configured), the tree
+  // runs. That is what readiness means to systemd (config/smithd.service, Type=notify).
+  smith::tools::notify_service_manager("READY=1\nSTATUS=node " + cfg.name + " serving");
   int probe_rc = 0;
   if (!opts.probe.nodes.empty()) {
     probe_rc = smith::tools::run_cluster_demo(sys, node, opts.probe, stopping);

@@ -93,7 +93,7 @@ std::vector<pool_config> read_pools(toml_reader& r, const toml::table& domain,
 
 domain_config read_domain(toml_reader& r, const toml::table& tbl) {
   r.check_keys(tbl,
-               {"name", "plugin", "version", "strategy", "intensity", "period_ms",
+               {"name", "plugin", "version", "durability", "strategy", "intensity", "period_ms",
                 "auto_shutdown", "restart", "shutdown", "pool"},
                "in [[domain]]");
   domain_config domain;
@@ -113,6 +113,10 @@ domain_config read_domain(toml_reader& r, const toml::table& tbl) {
              "domain '" + domain.name + "': 'version' needs 'plugin' (it selects the plugin)");
     domain.version = *version;
   }
+  domain.durability = r.enumeration(tbl, "durability",
+                                    {persistence::durability_mode::sync,
+                                     persistence::durability_mode::group,
+                                     persistence::durability_mode::none});
   read_supervisor_keys(r, tbl, domain.sup.flags);
   read_restart(r, tbl, domain.restart);
   read_shutdown(r, tbl, domain.shutdown);

@@ -71,12 +71,33 @@ void read_registry(toml_reader& r, const toml::table& doc, registry_config& out)
            "[registry] down_after_missed must be greater than degraded_after_missed");
 }
 
+void read_persistence(toml_reader& r, const toml::table& doc, persistence_config& out) {
+  auto* tbl = r.table(doc, "persistence");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"enabled", "durability", "snapshot_every"}, "in [persistence]");
+  if (auto* enabled = tbl->get("enabled")) {
+    if (auto* b = enabled->as_boolean())
+      out.enabled = b->get();
+    else
+      r.fail(config_errc::wrong_type, enabled->source(),
+             "[persistence] enabled must be a boolean, got " + type_phrase(enabled->type()));
+  }
+  if (auto mode = r.enumeration(*tbl, "durability",
+                                {persistence::durability_mode::sync,
+                                 persistence::durability_mode::group,
+                                 persistence::durability_mode::none}))
+    out.durability = *mode;
+  if (auto n = r.integer(*tbl, "snapshot_every", 0, 1'000'000'000))
+    out.snapshot_every = static_cast<uint64_t>(*n);
+}
+
 } // namespace
 
 node_config read_document(toml_reader& r, const toml::table& doc) {
   r.check_keys(doc,
                {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "plugins",
-                "domain"},
+                "persistence", "domain"},
                "at the top level");
   node_config result;
   read_node(r, doc, result);
@@ -87,6 +108,7 @@ node_config read_document(toml_reader& r, const toml::table& doc) {
   read_nats(r, doc, result.nats);
   read_cluster(r, doc, result.cluster);
   read_plugins(r, doc, result.plugins);
+  read_persistence(r, doc, result.persistence);
   result.domains = read_domains(r, doc);
   return result;
 }

@@ -18,6 +18,7 @@ std::string write_config(const std::filesystem::path& dir, const std::string& na
                       << (dir / name).string() << "\"\n[nats]\nurls = [\"" << url << "\"]\n"
                       << "[cluster]\nheartbeat_interval_ms = 200\ndown_after_ms = 1000\n"
                       << "[registry]\nheartbeat_interval_ms = 200\n"
+                      << "[persistence]\nenabled = true\n"
                       << "[[domain]]\nname = \"examples\"\nplugin = \"examples\"\n"
                       << "  [[domain.pool]]\n  agent = \"echo\"\n  instances = 2\n"
                       << "  [[domain.pool]]\n  agent = \"counter\"\n  instances = 1\n";

@@ -345,3 +345,41 @@ TEST_CASE("the bash completion script completes verbs, sub-verbs and options") {
   CHECK(complete("smithctl top --i", 2).find("[--iterations --interval]") != std::string::npos);
   CHECK(complete("smithctl agents --state su", 3).find("[suspended]") != std::string::npos);
 }
+
+// Last in the file: the fork adds a tenth agent to the shared cluster.
+TEST_CASE("checkpoint, restore, wipe and fork an event-sourced counter") {
+  auto& c = ctl_cluster::get();
+  auto value_of = [&](const std::string& agent) {
+    auto j = ok_json(c.ctl({"inspect", agent, "--json"}));
+    return j["agent_state"].value("value", std::string{"0"});
+  };
+  auto add = [&](int n) {
+    ok_json(c.ctl({"--json", "send", "examples/counter-n2-1", "add", "--body",
+                   "{\"n\": " + std::to_string(n) + "}"}));
+  };
+  auto base = std::stoll(value_of("counter-n2-1"));
+  add(5);
+  auto cp = ok_json(c.ctl({"checkpoint", "counter-n2-1", "five", "--why", "test", "--json"}));
+  CHECK(cp["op"] == "checkpoint");
+  add(10);
+  CHECK(value_of("counter-n2-1") == std::to_string(base + 15));
+  ok_json(c.ctl({"restore", "counter-n2-1", "--label", "five", "--json"}));
+  CHECK(value_of("counter-n2-1") == std::to_string(base + 5));
+  auto unknown = c.ctl({"restore", "counter-n2-1", "--label", "nope", "--json"});
+  CHECK(unknown.rc == 1);
+  CHECK(unknown.json()["error"]["code"] == "NOT_FOUND");
+  auto echo = c.ctl({"wipe", "echo-n2-1", "--json"}); // echo keeps no journal
+  CHECK(echo.rc == 1);
+  CHECK(echo.json()["error"]["message"].get<std::string>().find("no_journal")
+        != std::string::npos);
+  auto fork = ok_json(c.ctl({"fork", "counter-n2-1", "counter-n2-copy", "--json"}));
+  CHECK(fork["forked"] == "examples/counter-n2-copy");
+  CHECK(value_of("counter-n2-copy") == std::to_string(base + 5));
+  auto wipe = c.ctl({"wipe", "counter-n2-1", "--why", "stuck"});
+  CHECK_MESSAGE(wipe.rc == 0, wipe.out);
+  CHECK(wipe.out.find("wipe counter-n2-1: ok") != std::string::npos);
+  CHECK(value_of("counter-n2-1") == "0");
+  CHECK(value_of("counter-n2-copy") == std::to_string(base + 5)); // the copy is independent
+  auto usage = c.ctl({"restore", "counter-n2-1"});
+  CHECK(usage.rc == 64); // neither --label nor --seq
+}
