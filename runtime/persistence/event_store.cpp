@@ -17,15 +17,6 @@ caf::error invalid(std::string what) {
   return caf::make_error(persistence_errc::invalid_argument, std::move(what));
 }
 
-/// Blocks on a request submitted with a completion that fulfils a promise.
-caf::expected<append_ack> submit_and_wait(commit_writer& w, commit_request r) {
-  auto p = std::make_shared<std::promise<caf::expected<append_ack>>>();
-  auto f = p->get_future();
-  r.done = [p](caf::expected<append_ack> a) { p->set_value(std::move(a)); };
-  if (auto err = w.submit(std::move(r)))
-    return err;
-  return f.get();
-}
 
 } // namespace
 
@@ -118,17 +109,13 @@ caf::expected<append_ack> event_store::persist(std::string agent, std::string ms
 
 caf::error event_store::save_snapshot(std::string agent, uint64_t seq, std::string state,
                                       durability_mode mode) {
-  if (auto err = check_agent_key(agent))
+  auto p = std::make_shared<std::promise<caf::expected<append_ack>>>();
+  auto f = p->get_future();
+  auto err = save_snapshot(std::move(agent), seq, std::move(state), mode,
+                           [p](caf::expected<append_ack> a) { p->set_value(std::move(a)); });
+  if (err)
     return err;
-  if (!writer_)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
-  commit_request r;
-  r.kind = commit_request::kind_t::snapshot;
-  r.mode = mode;
-  r.agent = std::move(agent);
-  r.data = std::move(state);
-  r.snap_seq = seq;
-  auto res = submit_and_wait(*writer_, std::move(r));
+  auto res = f.get();
   return res ? caf::error{} : res.error();
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/nats/connection.hpp"
 #include "smith/kv/v1/kv.pb.h"
 #include "tests/support/nats_server.hpp"
+#include "tests/support/interop.hpp"
 #include "tests/support/process.hpp"
 
 using namespace smith;
@@ -17,35 +18,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::filesystem::path interop_dir() {
-  return std::filesystem::path{SMITH_TEST_SOURCE_DIR} / "tests" / "interop" / "node";
-}
-
-/// Polls the kv agent over NATS until it answers (smithd subscribes after its agents register).
-bool wait_for_agent(const std::string& url, const std::string& subject) {
-  nats::nats_options o;
-  o.urls = {url};
-  auto conn = nats::connection::connect(o);
-  if (!conn)
-    return false;
+/// A request the agent answers without side effects.
+std::string ready_probe() {
   kv::v1::Retrieve req;
   req.set_key("ready?");
-  auto until = std::chrono::steady_clock::now() + 15s;
-  while (std::chrono::steady_clock::now() < until) {
-    auto hs = bridge::request_headers("smith.kv.v1.Retrieve",
-                                      std::chrono::system_clock::now() + 1s, {}, {}, {});
-    auto r = (*conn)->request(subject, hs, req.SerializeAsString(), 1000ms);
-    if (r && !r->no_responders && !nats::find_header(r->headers, bridge::header::service_error_code))
-      return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
+  return req.SerializeAsString();
 }
 
 } // namespace
 
 TEST_CASE("a Node.js client uses the kv domain of smithd from the documented contracts alone") {
-  REQUIRE_MESSAGE(std::filesystem::exists(interop_dir() / "node_modules"),
+  REQUIRE_MESSAGE(std::filesystem::exists(test::interop_dir() / "node_modules"),
                   "run `npm ci` in tests/interop/node (tools/test.sh does)");
   test::nats_server server;
   auto dir = std::filesystem::path{server.dir()} / "smithd";
@@ -55,8 +38,9 @@ TEST_CASE("a Node.js client uses the kv domain of smithd from the documented con
                      << "\"\n[nats]\nurls = [\"" << server.url()
                      << "\"]\n[[domain]]\nname = \"kv\"\nplugin = \"kv\"\n  [[domain.pool]]\n  agent = \"kv\"\n";
   test::child_process smithd{{test::bin_path("smithd"), "--config", cfg.string()}};
-  REQUIRE_MESSAGE(wait_for_agent(server.url(), "agents.kv.kv-n1-1.retrieve"), smithd.output());
-  test::child_process client{{"/usr/bin/env", "node", (interop_dir() / "kv_client.mjs").string(),
+  REQUIRE_MESSAGE(test::wait_for_agent(server.url(), "agents.kv.kv-n1-1.retrieve",
+                                       "smith.kv.v1.Retrieve", ready_probe()), smithd.output());
+  test::child_process client{{"/usr/bin/env", "node", (test::interop_dir() / "kv_client.mjs").string(),
                               server.url(),
                               (std::filesystem::path{SMITH_TEST_SOURCE_DIR} / "contracts").string(),
                               "kv-n1-1"}};
