@@ -17,7 +17,6 @@ caf::error invalid(std::string what) {
   return caf::make_error(persistence_errc::invalid_argument, std::move(what));
 }
 
-
 } // namespace
 
 const char* to_string(durability_mode x) {
