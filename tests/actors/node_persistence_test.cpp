@@ -49,7 +49,7 @@ struct persistent_node {
   caf::actor counter() {
     caf::scoped_actor self{*sys};
     for (int attempt = 0; attempt < 200; ++attempt) {
-      caf::actor cur = node->root();
+      auto cur = caf::actor_cast<caf::actor>(node->root());
       for (std::string id : {"examples", "counter", "counter-1"}) {
         caf::actor next;
         self->request(cur, 2s, get_child_atom::value, id)
