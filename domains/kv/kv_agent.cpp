@@ -32,15 +32,14 @@ void schedule_sweep(kv_self* self, std::chrono::milliseconds delay) {
                                                            sweep_tick_atom::value);
 }
 
-/// One sweep step: a full batch means more may be due, so the next step follows at once.
+/// One sweep step; when it stopped at its batch size, the next step follows at once.
 void sweep_step(kv_self* self) {
   auto& st = self->state;
   auto n = st.db->sweep(st.opts.sweep_batch);
   if (!n)
     spdlog::warn("kv agent {}: expiry sweep failed: {}", self->config().id.name,
                  render(self->system(), n.error()));
-  auto full = n && *n >= st.opts.sweep_batch;
-  schedule_sweep(self, full ? std::chrono::milliseconds{0} : st.opts.sweep_interval);
+  schedule_sweep(self, n && n->more ? std::chrono::milliseconds{0} : st.opts.sweep_interval);
 }
 
 /// Sweeps until nothing expired is left; the total deleted.
@@ -50,8 +49,8 @@ caf::result<uint64_t> sweep_all(kv_self* self) {
     auto n = self->state.db->sweep(self->state.opts.sweep_batch);
     if (!n)
       return std::move(n.error());
-    total += *n;
-    if (*n < self->state.opts.sweep_batch)
+    total += n->removed;
+    if (!n->more)
       return total;
   }
 }

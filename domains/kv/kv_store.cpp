@@ -181,7 +181,7 @@ v1::QueryReply kv_store::query(const v1::Query& req) {
   return out;
 }
 
-caf::expected<uint64_t> kv_store::sweep(size_t max_keys) {
+caf::expected<kv_store::sweep_result> kv_store::sweep(size_t max_keys) {
   auto now = clock_();
   std::vector<std::string> due;
   auto upper = encode_u64(static_cast<uint64_t>(now) + 1);
@@ -213,7 +213,7 @@ caf::expected<uint64_t> kv_store::sweep(size_t max_keys) {
   if (b.size() > 0)
     if (auto werr = db_.write(b))
       return werr;
-  return removed;
+  return sweep_result{removed, due.size() >= max_keys};
 }
 
 caf::error kv_store::close() {

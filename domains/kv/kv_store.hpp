@@ -57,9 +57,17 @@ public:
   /// STORAGE.
   v1::QueryReply query(const v1::Query& req);
 
-  /// Deletes up to `max_keys` expired entries (with their index entries) in one atomic batch;
-  /// returns how many entries it deleted. Errors: storage_errc.
-  caf::expected<uint64_t> sweep(size_t max_keys);
+  /// What one sweep step did.
+  struct sweep_result {
+    /// Expired entries deleted.
+    uint64_t removed = 0;
+    /// Whether it stopped at `max_keys` index lines (more may be due now).
+    bool more = false;
+  };
+
+  /// Deletes the entries of up to `max_keys` due expiry index lines (and the lines) in one
+  /// atomic batch. Errors: storage_errc.
+  caf::expected<sweep_result> sweep(size_t max_keys);
 
   /// The last version handed out (0 for a new database).
   uint64_t last_version() const noexcept { return last_version_; }

@@ -156,7 +156,9 @@ TEST_CASE("the periodic sweep deletes expired entries without being asked") {
 
 TEST_CASE("sweep on request deletes every expired entry and returns the count") {
   fixture f;
-  auto a = f.spawn(f.settings("86400000")); // the periodic sweep never runs in this test
+  auto s = f.settings("86400000"); // the periodic sweep never runs in this test
+  s["sweep_batch"] = "2";           // three expired entries take two steps
+  auto a = f.spawn(s);
   for (int i = 0; i < 5; ++i)
     REQUIRE(ask<v1::StoreReply>(*f.sys, a, store_atom::value,
                                 store_req(std::string{"k"}.append(std::to_string(i)), "v", i < 3 ? 1 : 100))

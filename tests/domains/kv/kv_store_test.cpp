@@ -171,11 +171,12 @@ TEST_CASE("the sweep deletes exactly the expired entries from disk") {
   f.put("d", "4 again", 20); // moved its expiry: the old index line must not delete it
   auto none = f.db->sweep(100);
   REQUIRE(none);
-  CHECK(*none == 0);
+  CHECK(none->removed == 0);
+  CHECK_FALSE(none->more);
   *f.now += 5 * second;
   auto first = f.db->sweep(100);
   REQUIRE(first);
-  CHECK(*first == 1); // a
+  CHECK(first->removed == 1); // a
   // Deleted from disk: even with the clock turned back, a is gone and b is still there.
   *f.now = t0;
   CHECK_FALSE(f.get("a").retrieved().has_value());
@@ -184,10 +185,11 @@ TEST_CASE("the sweep deletes exactly the expired entries from disk") {
   *f.now = t0 + 30 * second;
   auto batch = f.db->sweep(1); // at most one per call
   REQUIRE(batch);
-  CHECK(*batch == 1);
+  CHECK(batch->removed == 1);
+  CHECK(batch->more);
   auto rest = f.db->sweep(100);
   REQUIRE(rest);
-  CHECK(*rest == 1);
+  CHECK(rest->removed == 1);
   *f.now = t0;
   CHECK_FALSE(f.get("b").retrieved().has_value());
   CHECK_FALSE(f.get("d").retrieved().has_value());
@@ -281,7 +283,7 @@ TEST_CASE("entries, versions and expiries survive closing and reopening the stor
   CHECK_FALSE(f.get("t").retrieved().has_value());
   auto swept = f.db->sweep(100);
   REQUIRE(swept);
-  CHECK(*swept == 1);
+  CHECK(swept->removed == 1);
 }
 
 TEST_CASE("a closed store answers STORAGE instead of crashing") {
