@@ -4,10 +4,12 @@
 # executable target built from project sources cmake/smith_pch.hpp as a precompiled header.
 # Each target builds its own: targets differ in flags (sanitizers, visibility, *_EXPORTS
 # defines), and a PCH is only valid for the flags it was made with. Generated protobuf code
-# (smith_contracts) is left alone. The test executables are the exception: they are compiled
-# with the flags of smith_test_main (its PUBLIC settings), so they reuse its PCH instead of
-# building about twenty identical ones. Should a test's flags ever differ, GCC ignores the
-# PCH (-Winvalid-pch) and parses the header: slower, still correct.
+# (smith_contracts) is left alone. The test executables are the exception: they share every
+# flag (smith_test_main's PUBLIC settings, -fPIE), so all reuse the PCH of the first one,
+# test_supervision, instead of building about twenty identical ones. (Not smith_test_main's:
+# a static library is built -fPIC, and GCC refuses a -fPIC PCH in a -fPIE compile.) Should a
+# test's flags ever differ, GCC ignores the PCH (-Winvalid-pch) and parses the header: slower,
+# still correct.
 option(SMITH_PCH "Precompile the heavy third-party headers (CAF, protobuf, spdlog)" ON)
 
 function(_smith_collect_targets dir out)
@@ -33,8 +35,9 @@ function(smith_enable_pch)
          "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|MODULE_LIBRARY|OBJECT_LIBRARY)$")
         continue()
       endif()
-      if(type STREQUAL "EXECUTABLE" AND t MATCHES "^test_" AND TARGET smith_test_main)
-        target_precompile_headers(${t} REUSE_FROM smith_test_main)
+      if(type STREQUAL "EXECUTABLE" AND t MATCHES "^test_" AND NOT t STREQUAL "test_supervision"
+         AND TARGET test_supervision)
+        target_precompile_headers(${t} REUSE_FROM test_supervision)
       else()
         target_precompile_headers(${t} PRIVATE ${PROJECT_SOURCE_DIR}/cmake/smith_pch.hpp)
       endif()
