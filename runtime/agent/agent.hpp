@@ -203,7 +203,7 @@ private:
       if (hooks_.on_wipe)
         hooks_.on_wipe(this);
     };
-    return std::make_unique<agent_journal>(core_.config().journal, id.domain + "/" + id.name,
+    return std::make_unique<agent_journal>(core_.config().journal, journal_key(id.domain, id.name),
                                            std::move(h));
   }
 

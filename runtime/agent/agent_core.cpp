@@ -262,7 +262,7 @@ caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, be
       return memory_op(self, "fork", [=, this](agent_journal& j, memory_done done) mutable {
         if (auto id = make_agent_id(cfg_.id.domain, name, cfg_.id.version); !id)
           return done(std::move(id.error()));
-        j.fork(self, cfg_.id.domain + "/" + name, {std::move(who), std::move(why)},
+        j.fork(self, journal_key(cfg_.id.domain, name), {std::move(who), std::move(why)},
                std::move(done));
       });
     },

@@ -229,6 +229,10 @@ void agent_journal::record_transition(lifecycle_state from, lifecycle_state to,
     spdlog::warn("{}: transition not recorded: {}", key, caf::to_string(err));
 }
 
+std::string journal_key(std::string_view domain, std::string_view name) {
+  return std::string{domain}.append("/").append(name);
+}
+
 std::string lifecycle_key(std::string_view key) {
   return std::string{"_lifecycle/"}.append(key);
 }

@@ -129,6 +129,10 @@ private:
   uint64_t last_seq_ = 0;
 };
 
+/// An agent's key in the event store: its stable identity "domain/name" (not the instance id,
+/// not the version), so new incarnations and versions find the same journal.
+std::string journal_key(std::string_view domain, std::string_view name);
+
 /// The store key of the recorded lifecycle transitions of agent `key` ("domain/name").
 std::string lifecycle_key(std::string_view key);
 

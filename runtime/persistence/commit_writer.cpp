@@ -42,7 +42,7 @@ caf::error commit_writer::submit(commit_request r) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     if (stopping_)
-      return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+      return closed_error();
     if (queue_.size() >= capacity_)
       return caf::make_error(persistence_errc::queue_full,
                              "commit queue holds " + std::to_string(capacity_) + " requests");

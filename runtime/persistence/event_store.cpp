@@ -11,14 +11,6 @@
 
 namespace smith::persistence {
 
-namespace {
-
-caf::error invalid(std::string what) {
-  return caf::make_error(persistence_errc::invalid_argument, std::move(what));
-}
-
-} // namespace
-
 const char* to_string(durability_mode x) {
   switch (x) {
     case durability_mode::sync: return "sync";
@@ -40,17 +32,17 @@ std::optional<durability_mode> parse_durability_mode(std::string_view text) {
 
 caf::error check_agent_key(std::string_view agent) {
   if (agent.empty())
-    return invalid("empty agent key");
+    return invalid_argument_error("empty agent key");
   if (agent.size() > max_agent_key)
-    return invalid("agent key longer than " + std::to_string(max_agent_key) + " bytes");
+    return invalid_argument_error("agent key longer than " + std::to_string(max_agent_key) + " bytes");
   return caf::none;
 }
 
 caf::expected<std::unique_ptr<event_store>> event_store::open(event_store_options opts) {
   if (opts.path.empty())
-    return invalid("empty event store path");
+    return invalid_argument_error("empty event store path");
   if (opts.queue_capacity == 0 || opts.max_batch == 0)
-    return invalid("queue_capacity and max_batch must be > 0");
+    return invalid_argument_error("queue_capacity and max_batch must be > 0");
   auto db = event_db::open(opts);
   if (!db)
     return db.error();
@@ -80,11 +72,11 @@ caf::error event_store::append(std::string agent, std::string msg_id, std::strin
   if (auto err = check_agent_key(agent))
     return err;
   if (msg_id.size() > max_msg_id)
-    return invalid("message id longer than " + std::to_string(max_msg_id) + " bytes");
+    return invalid_argument_error("message id longer than " + std::to_string(max_msg_id) + " bytes");
   if (!done)
-    return invalid("no completion function");
+    return invalid_argument_error("no completion function");
   if (!writer_)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   commit_request r;
   r.kind = commit_request::kind_t::append;
   r.mode = mode;
@@ -123,7 +115,7 @@ caf::error event_store::save_snapshot(std::string agent, uint64_t seq, std::stri
   if (auto err = check_agent_key(agent))
     return err;
   if (!writer_)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   commit_request r;
   r.kind = commit_request::kind_t::snapshot;
   r.mode = mode;
@@ -139,7 +131,7 @@ caf::expected<std::vector<event>> event_store::events_since(std::string_view age
   if (auto err = check_agent_key(agent))
     return err;
   if (!db_->db)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   return db_->scan_events(agent_prefix(agent), after);
 }
 
@@ -147,7 +139,7 @@ caf::expected<uint64_t> event_store::last_seq(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
   if (!db_->db)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   auto last = db_->last_under(db_->events, agent_prefix(agent), false);
   if (!last)
     return last.error();
@@ -158,7 +150,7 @@ caf::expected<std::optional<snapshot>> event_store::latest_snapshot(std::string_
   if (auto err = check_agent_key(agent))
     return err;
   if (!db_->db)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   auto last = db_->last_under(db_->snapshots, agent_prefix(agent), true);
   if (!last)
     return last.error();
@@ -171,7 +163,7 @@ caf::expected<recovered> event_store::recover(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
   if (!db_->db)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   // One read view for both reads: a snapshot committed between them must not hide the events
   // it does not cover.
   struct view_guard {
@@ -196,7 +188,7 @@ caf::expected<recovered> event_store::recover(std::string_view agent) const {
 
 caf::error event_store::verify() const {
   if (!db_->db)
-    return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+    return closed_error();
   return storage::make_storage_error(db_->db->VerifyChecksum(), "verify event store");
 }
 

@@ -16,14 +16,6 @@ namespace {
 
 constexpr size_t max_label = 256;
 
-caf::error invalid_arg(std::string what) {
-  return caf::make_error(persistence_errc::invalid_argument, std::move(what));
-}
-
-caf::error closed_error() {
-  return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
-}
-
 void put_field(std::string& out, std::string_view x) {
   out.append(encode_u64(x.size())).append(x);
 }
@@ -70,7 +62,7 @@ caf::error event_store::save_checkpoint(std::string agent, std::string label, ui
   if (auto err = check_agent_key(agent))
     return err;
   if (label.empty() || label.size() > max_label)
-    return invalid_arg("checkpoint label must have 1 to " + std::to_string(max_label) + " bytes");
+    return invalid_argument_error("checkpoint label must have 1 to " + std::to_string(max_label) + " bytes");
   if (!writer_)
     return closed_error();
   op.seq = seq;

@@ -22,4 +22,12 @@ std::string render_persistence_error(uint8_t code, caf::atom_value, const caf::m
   return render_errc<persistence_errc>(code, ctx);
 }
 
+caf::error closed_error() {
+  return caf::make_error(persistence_errc::closed, std::string{"event store is closed"});
+}
+
+caf::error invalid_argument_error(std::string what) {
+  return caf::make_error(persistence_errc::invalid_argument, std::move(what));
+}
+
 } // namespace smith::persistence

@@ -29,6 +29,12 @@ enum class persistence_errc : uint8_t {
   unknown_checkpoint,
 };
 
+/// persistence_errc::closed, "event store is closed".
+caf::error closed_error();
+
+/// persistence_errc::invalid_argument with `what` as its text.
+caf::error invalid_argument_error(std::string what);
+
 /// Returns the name of `x` ("queue_full", ...).
 std::string to_string(persistence_errc x);
 
