@@ -17,11 +17,6 @@ namespace {
 
 constexpr std::chrono::seconds stop_timeout{30};
 
-int64_t wall_offset() {
-  return registry::wall_clock_offset(std::chrono::system_clock::now(),
-                                     std::chrono::steady_clock::now());
-}
-
 google::protobuf::Timestamp timestamp_of(int64_t wall_ns) {
   google::protobuf::Timestamp out;
   out.set_seconds(wall_ns / 1000000000);
@@ -89,7 +84,7 @@ admin_reply do_inspect(caf::blocking_actor* self, const admin_context& ctx,
                                      status_atom::value);
   if (!st)
     return fail<v1::InspectReply>(self->system(), "inspect " + a->record.id.name, st.error());
-  auto offset = wall_offset();
+  auto offset = registry::wall_clock_offset_now();
   v1::InspectReply reply;
   auto* out = reply.mutable_inspection();
   *out->mutable_id() = registry::to_proto(st->id);
@@ -121,7 +116,7 @@ admin_reply do_events(caf::blocking_actor* self, const admin_context& ctx,
   auto a = locate(self, ctx, req.agent(), true);
   if (!a)
     return fail<v1::EventsReply>(self->system(), "events", a.error());
-  auto offset = wall_offset();
+  auto offset = registry::wall_clock_offset_now();
   std::vector<v1::Event> all;
   for (auto& e : events_of(self, ctx, *a)) {
     v1::Event x;

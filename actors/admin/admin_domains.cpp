@@ -24,7 +24,10 @@ void fill(v1::Domain& out, const admin_domain& d) {
 std::vector<admin_domain> catalog_domains(const domain::domain_catalog& catalog) {
   std::vector<admin_domain> out;
   for (auto& d : catalog.list()) {
-    admin_domain x{d->name, d->version, {}, "builtin"};
+    admin_domain x;
+    x.name = d->name;
+    x.version = d->version;
+    x.source = "builtin";
     for (auto& t : d->agents)
       x.agent_types.push_back(t.name);
     out.push_back(std::move(x));

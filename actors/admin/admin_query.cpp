@@ -23,11 +23,6 @@ caf::actor registry_of(caf::blocking_actor* self) {
   return caf::actor_cast<caf::actor>(self->system().registry().get(registry::registry_name));
 }
 
-int64_t wall_offset() {
-  return registry::wall_clock_offset(std::chrono::system_clock::now(),
-                                     std::chrono::steady_clock::now());
-}
-
 caf::expected<records> list(caf::blocking_actor* self, const admin_context& ctx,
                             const registry::record_filter& f) {
   auto reg = registry_of(self);
@@ -115,7 +110,7 @@ admin_reply do_agents(caf::blocking_actor* self, const admin_context& ctx,
   sort_records(*rs);
   v1::AgentsReply reply;
   auto* out = reply.mutable_agents();
-  auto offset = wall_offset();
+  auto offset = registry::wall_clock_offset_now();
   for (auto& r : *rs)
     if (req.name().empty() || r.id.name == req.name())
       *out->add_records() = registry::to_proto(r, offset);
@@ -131,7 +126,7 @@ admin_reply do_find(caf::blocking_actor* self, const admin_context& ctx,
   auto what = "find '" + req.capability() + "'";
   v1::AgentsReply reply;
   auto* out = reply.mutable_agents();
-  auto offset = wall_offset();
+  auto offset = registry::wall_clock_offset_now();
   if (req.healthy()) {
     auto r = ask<registry::agent_record>(self, reg, ctx.opts.query_timeout,
                                          registry::find_healthy_atom::value, req.capability(),

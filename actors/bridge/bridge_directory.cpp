@@ -9,8 +9,6 @@ namespace smith::actors {
 
 namespace {
 
-constexpr auto registry_timeout = std::chrono::seconds{5};
-constexpr auto rewatch_delay = std::chrono::milliseconds{200};
 constexpr auto drain_timeout = std::chrono::milliseconds{2000};
 
 void add_agent(bridge_self* self, const registry::agent_record& r) {
@@ -48,7 +46,7 @@ void reset_directory(bridge_self* self, const std::vector<registry::agent_record
 void watch_registry(bridge_self* self) {
   auto reg = self->system().registry().get(registry::registry_name);
   if (!reg) {
-    self->delayed_send(self, rewatch_delay, bridge::rewatch_atom::value);
+    self->delayed_send(self, registry::rewatch_delay, bridge::rewatch_atom::value);
     return;
   }
   auto handle = caf::actor_cast<registry::registry_actor>(reg);
@@ -58,15 +56,15 @@ void watch_registry(bridge_self* self) {
   self->monitor(handle);
   self->set_down_handler([=](caf::down_msg& dm) {
     if (dm.source == self->state.registry.address())
-      self->delayed_send(self, rewatch_delay, bridge::rewatch_atom::value);
+      self->delayed_send(self, registry::rewatch_delay, bridge::rewatch_atom::value);
   });
-  self->request(handle, registry_timeout, registry::watch_atom::value, filter,
+  self->request(handle, registry::ask_timeout, registry::watch_atom::value, filter,
                 caf::actor_cast<caf::actor>(self))
     .then([=](registry::watch_ack& ack) { reset_directory(self, ack.snapshot); },
           [=](caf::error& err) {
             spdlog::warn("bridge: watching the registry failed ({}), retrying",
                          self->system().render(err));
-            self->delayed_send(self, rewatch_delay, bridge::rewatch_atom::value);
+            self->delayed_send(self, registry::rewatch_delay, bridge::rewatch_atom::value);
           });
 }
 

@@ -21,7 +21,6 @@ using hb_in_atom = caf::atom_constant<caf::atom("clhbin")>;
 using leave_in_atom = caf::atom_constant<caf::atom("clleavein")>;
 using tick_atom = caf::atom_constant<caf::atom("clhbtick")>;
 
-constexpr auto registry_timeout = std::chrono::seconds{5};
 
 struct peer_entry {
   peer_info info;
@@ -76,7 +75,7 @@ void mark_down(membership_self self, peer_entry& p, const char* why) {
   spdlog::info("membership: node {} is down ({})", node, why);
   if (auto reg = find(self, registry::registry_name)) {
     auto typed = caf::actor_cast<registry::registry_actor>(reg);
-    self->request(typed, registry_timeout, registry::drop_node_atom::value, node)
+    self->request(typed, registry::ask_timeout, registry::drop_node_atom::value, node)
       .then([node](uint64_t n) { spdlog::info("membership: dropped {} records of {}", n, node); },
             [self, node](caf::error& err) {
               spdlog::warn("membership: dropping {} failed: {}", node,

@@ -15,8 +15,6 @@ namespace smith::cluster {
 
 namespace {
 
-constexpr auto registry_timeout = std::chrono::seconds{5};
-constexpr auto rewatch_delay = std::chrono::milliseconds{200};
 
 void kv_write(replicator_self self, registry::watch_kind kind, const registry::agent_record& r) {
   auto& st = self->state;
@@ -102,7 +100,7 @@ void on_watch_ack(replicator_self self, registry::watch_ack& ack) {
 void watch_registry(replicator_self self) {
   auto reg = registry_of(self);
   if (!reg) {
-    self->delayed_send(self, rewatch_delay, rewatch_atom::value);
+    self->delayed_send(self, registry::rewatch_delay, rewatch_atom::value);
     return;
   }
   auto& st = self->state;
@@ -113,20 +111,20 @@ void watch_registry(replicator_self self) {
     self->monitor(reg);
     self->set_down_handler([=](caf::down_msg& dm) {
       if (dm.source == self->state.registry.address())
-        self->delayed_send(self, rewatch_delay, rewatch_atom::value);
+        self->delayed_send(self, registry::rewatch_delay, rewatch_atom::value);
     });
   }
   st.watch_pending = true;
   registry::record_filter filter;
   filter.node = st.opts.node;
-  self->request(reg, registry_timeout, registry::watch_atom::value, filter,
+  self->request(reg, registry::ask_timeout, registry::watch_atom::value, filter,
                 caf::actor_cast<caf::actor>(self))
     .then([=](registry::watch_ack& ack) { on_watch_ack(self, ack); },
           [=](caf::error& err) {
             self->state.watch_pending = false;
             spdlog::warn("replicator: watching the registry failed ({}), retrying",
                          self->system().render(err));
-            self->delayed_send(self, rewatch_delay, rewatch_atom::value);
+            self->delayed_send(self, registry::rewatch_delay, rewatch_atom::value);
           });
 }
 

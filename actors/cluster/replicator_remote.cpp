@@ -16,7 +16,6 @@ namespace {
 
 using change = bridge::v1::RegistryChange;
 
-constexpr auto registry_timeout = std::chrono::seconds{5};
 constexpr auto seed_timeout = std::chrono::seconds{10};
 /// How long a sync answer may take: a lost request (e.g. during a failover) is retried
 /// soon, a slow peer still gets a few heartbeats' time.
@@ -61,7 +60,7 @@ void apply_change(replicator_self self, const std::string& node, const change& c
     return;
   }
   if (ch.kind() == change::KIND_DEREGISTERED) {
-    self->request(reg, registry_timeout, registry::remove_remote_atom::value,
+    self->request(reg, registry::ask_timeout, registry::remove_remote_atom::value,
                   ch.record().id().instance())
       .then([](ok_atom) {}, on_apply_error(self, node));
     return;
@@ -69,7 +68,7 @@ void apply_change(replicator_self self, const std::string& node, const change& c
   auto r = decode_record(self, node, ch.record());
   if (!r)
     return;
-  self->request(reg, registry_timeout, registry::apply_remote_atom::value, std::move(*r))
+  self->request(reg, registry::ask_timeout, registry::apply_remote_atom::value, std::move(*r))
     .then([](ok_atom) {}, on_apply_error(self, node));
 }
 
@@ -134,7 +133,7 @@ void apply_sync(replicator_self self, const std::string& node,
     return;
   }
   // Changes sent after this request reach the registry after it (one sender, FIFO).
-  self->request(reg, registry_timeout, registry::replace_node_atom::value, node, std::move(records))
+  self->request(reg, registry::ask_timeout, registry::replace_node_atom::value, node, std::move(records))
     .then([](uint64_t) {}, on_apply_error(self, node));
   auto& p = self->state.peers[node];
   p.instance = resp.node_instance();
@@ -150,7 +149,7 @@ void check_digest(replicator_self self, const std::string& node, const peer_stre
     return;
   auto expected = p.beat->digest;
   auto applied = p.applied;
-  self->request(reg, registry_timeout, registry::digest_atom::value, node)
+  self->request(reg, registry::ask_timeout, registry::digest_atom::value, node)
     .then(
       [=](registry::registry_digest& d) {
         auto& q = self->state.peers[node];
@@ -184,7 +183,7 @@ void seed_from(replicator_self self, const std::map<std::string, std::string>& e
     auto& p = st.peers[node];
     if (p.down || p.synced || !reg)
       continue; // a sync answer is fresher than the bucket
-    self->request(reg, registry_timeout, registry::replace_node_atom::value, node, records)
+    self->request(reg, registry::ask_timeout, registry::replace_node_atom::value, node, records)
       .then([](uint64_t) {}, on_apply_error(self, node));
     if (memb)
       self->send(memb, expect_atom::value, node);
@@ -274,7 +273,7 @@ void on_peer_down(replicator_self self, const std::string& node) {
   p.down = true;
   // After any replace_node of ours still queued at the registry (membership dropped too).
   if (auto reg = registry_of(self))
-    self->request(reg, registry_timeout, registry::drop_node_atom::value, node)
+    self->request(reg, registry::ask_timeout, registry::drop_node_atom::value, node)
       .then([](uint64_t) {}, [](caf::error&) {});
 }
 

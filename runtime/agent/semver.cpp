@@ -135,4 +135,9 @@ std::string to_string(const semver& x) {
   return out;
 }
 
+uint64_t major_of(std::string_view text) {
+  auto v = parse_semver(text);
+  return v ? v->major : 0;
+}
+
 } // namespace smith::agent

@@ -30,6 +30,10 @@ struct semver {
 /// Errors: agent_errc::invalid_version naming the offending part.
 caf::expected<semver> parse_semver(std::string_view text);
 
+/// The major number of `text`, or 0 when it does not parse (callers that need the reason
+/// use parse_semver).
+uint64_t major_of(std::string_view text);
+
 /// Renders `x` in canonical form ("1.2.3-rc.1+build.5").
 std::string to_string(const semver& x);
 

@@ -18,13 +18,13 @@ constexpr std::array<const char*, 13> verb_names = {
   "events", "control", "domains", "load", "unload", "stats", "memory",
 };
 
-caf::error bad(std::string text) {
+caf::error bad_admin_subject(std::string text) {
   return caf::make_error(wire_code::bad_request, std::move(text));
 }
 
 caf::expected<std::string> checked_node(std::string_view node) {
   if (auto why = token_error(node))
-    return bad("node " + quote(node) + " " + *why);
+    return bad_admin_subject("node " + quote(node) + " " + *why);
   return std::string{node};
 }
 
@@ -39,7 +39,7 @@ caf::expected<admin_verb> parse_admin_verb(std::string_view token) {
   for (size_t i = 0; i < verb_names.size(); ++i)
     if (token == verb_names[i])
       return static_cast<admin_verb>(i);
-  return bad("unknown admin verb " + quote(token));
+  return bad_admin_subject("unknown admin verb " + quote(token));
 }
 
 std::string admin_ping_subject() {
@@ -62,11 +62,11 @@ caf::expected<std::string> admin_wildcard(std::string_view node) {
 
 caf::expected<admin_target> parse_admin_subject(std::string_view subject) {
   if (subject.substr(0, admin_head.size()) != admin_head)
-    return bad("subject " + quote(subject) + " is not smith.admin.{node}.{verb}");
+    return bad_admin_subject("subject " + quote(subject) + " is not smith.admin.{node}.{verb}");
   auto rest = subject.substr(admin_head.size());
   auto dot = rest.find('.');
   if (dot == std::string_view::npos)
-    return bad("subject " + quote(subject) + " has no verb");
+    return bad_admin_subject("subject " + quote(subject) + " has no verb");
   auto node = checked_node(rest.substr(0, dot));
   if (!node)
     return std::move(node.error());

@@ -85,13 +85,8 @@ caf::error check_settings(const config::domain_config& cfg, const domain_descrip
   return {};
 }
 
-uint64_t major_of(const std::string& version) {
-  auto v = agent::parse_semver(version);
-  return v ? v->major : 0;
-}
-
 std::string version_suffix(const std::string& version) {
-  auto major = major_of(version);
+  auto major = agent::major_of(version);
   return major <= 1 ? std::string{} : "-v" + std::to_string(major);
 }
 

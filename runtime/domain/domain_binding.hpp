@@ -19,9 +19,6 @@ namespace smith::domain {
 /// domain, pool and key. Pure.
 caf::error check_settings(const config::domain_config& cfg, const domain_descriptor& d);
 
-/// The major of `version` (0 for an invalid one).
-uint64_t major_of(const std::string& version);
-
 /// Suffix of the names of a version's pools and domain supervisor: "" for majors 0 and 1,
 /// "-v{major}" from 2 on, so that versions side by side never share an agent name or subject
 /// (pool "echo" of examples 2.x is "echo-v2", its agents "echo-v2-{node}-{i}").

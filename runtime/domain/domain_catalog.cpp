@@ -56,11 +56,6 @@ caf::error validate_extras(const domain_descriptor& d, const std::set<std::strin
   return {};
 }
 
-uint64_t major_of(const std::string& version) {
-  auto v = agent::parse_semver(version);
-  return v ? v->major : 0;
-}
-
 } // namespace
 
 caf::error validate(const domain_descriptor& d) {
@@ -96,13 +91,13 @@ caf::error domain_catalog::add(domain_descriptor d) {
   std::unique_lock<std::shared_mutex> guard{mtx_};
   auto& vs = domains_[d.name];
   for (auto& x : vs)
-    if (major_of(x->version) == major_of(d.version))
+    if (agent::major_of(x->version) == agent::major_of(d.version))
       return bad_name("domain '" + d.name + "' is already registered (version " + x->version
                       + "); refusing version " + d.version
                       + " (one version per major: their agents would share names)");
   vs.push_back(std::make_shared<const domain_descriptor>(std::move(d)));
   std::sort(vs.begin(), vs.end(), [](auto& x, auto& y) {
-    return major_of(x->version) > major_of(y->version);
+    return agent::major_of(x->version) > agent::major_of(y->version);
   });
   return {};
 }

@@ -17,11 +17,6 @@ struct plugin_host::entry {
 
 namespace {
 
-uint64_t major_of(const std::string& version) {
-  auto v = agent::parse_semver(version);
-  return v ? v->major : 0;
-}
-
 /// Routes every spawn through the lease, so that unload knows when the plugin's actors are gone.
 void lease_factories(domain::domain_descriptor& d, const std::shared_ptr<actor_lease>& lease) {
   for (auto& t : d.agents) {
@@ -64,14 +59,14 @@ caf::expected<plugin_info> plugin_host::load(const std::string& spec) {
   std::lock_guard<std::mutex> guard{mtx_};
   for (auto& [key, e] : plugins_) {
     auto& other = e->library->info();
-    if (other.name == info.name && major_of(other.version) == major_of(info.version))
+    if (other.name == info.name && agent::major_of(other.version) == agent::major_of(info.version))
       return caf::make_error(plugin_errc::duplicate,
                              "plugin " + info.path + ": domain " + info.name + " " + info.version
                                + " is already loaded as " + other.name + " " + other.version
                                + " from " + other.path);
   }
   for (auto& d : catalog_.list())
-    if (d->name == info.name && major_of(d->version) == major_of(info.version))
+    if (d->name == info.name && agent::major_of(d->version) == agent::major_of(info.version))
       return caf::make_error(plugin_errc::duplicate, "plugin " + info.path + ": domain "
                                                        + info.name + " " + info.version
                                                        + " is already registered on this node as "

@@ -15,7 +15,7 @@ namespace smith::registry {
 
 namespace {
 
-caf::error bad_argument(std::string text) {
+caf::error bad_query(std::string text) {
   return caf::make_error(caf::sec::invalid_argument, std::move(text));
 }
 
@@ -199,7 +199,7 @@ v1::WatchResponse to_proto(const watch_ack& x, int64_t wall_offset) {
 
 caf::expected<watch_ack> from_proto(const v1::WatchResponse& x, int64_t wall_offset) {
   if (!x.has_snapshot())
-    return bad_argument("WatchResponse.snapshot is missing");
+    return bad_query("WatchResponse.snapshot is missing");
   watch_ack out;
   out.sequence = x.snapshot().sequence();
   out.registry_instance = x.snapshot().registry_instance();
@@ -224,9 +224,9 @@ v1::WatchEvent to_proto(const watch_event& x, int64_t wall_offset) {
 
 caf::expected<watch_event> from_proto(const v1::WatchEvent& x, int64_t wall_offset) {
   if (x.kind() == v1::WATCH_EVENT_KIND_UNSPECIFIED || !v1::WatchEventKind_IsValid(x.kind()))
-    return bad_argument("WatchEvent.kind has no known value (" + std::to_string(x.kind()) + ")");
+    return bad_query("WatchEvent.kind has no known value (" + std::to_string(x.kind()) + ")");
   if (!x.has_record())
-    return bad_argument("WatchEvent.record is missing");
+    return bad_query("WatchEvent.record is missing");
   auto rec = from_proto(x.record(), wall_offset);
   if (!rec)
     return std::move(rec.error());
@@ -272,7 +272,7 @@ caf::error from_proto(const v1::RegistryError& x) {
   if (code >= v1::REGISTRY_ERROR_CODE_INVALID_NAME && code <= v1::REGISTRY_ERROR_CODE_NO_CANDIDATE)
     return caf::make_error(static_cast<registry_errc>(code), x.message());
   if (code == v1::REGISTRY_ERROR_CODE_INVALID_ARGUMENT)
-    return bad_argument(x.message());
+    return bad_query(x.message());
   return caf::make_error(caf::sec::runtime_error,
                          v1::RegistryErrorCode_IsValid(code)
                            ? x.message()

@@ -235,4 +235,8 @@ caf::expected<agent_record> from_proto(const v1::AgentRecord& x, int64_t wall_of
   return out;
 }
 
+int64_t wall_clock_offset_now() {
+  return wall_clock_offset(std::chrono::system_clock::now(), std::chrono::steady_clock::now());
+}
+
 } // namespace smith::registry

@@ -43,6 +43,10 @@ namespace smith::registry {
 int64_t wall_clock_offset(std::chrono::system_clock::time_point wall,
                           std::chrono::steady_clock::time_point monotonic);
 
+/// wall_clock_offset() of the system and steady clocks sampled now (the clock CAF's
+/// actor_clock reads), for code that has no actor clock at hand.
+int64_t wall_clock_offset_now();
+
 /// Identity, copied field by field.
 agent::v1::AgentId to_proto(const agent::agent_id& x);
 /// Errors: invalid_name (domain or name not a subject token, empty instance; the UUID format

@@ -116,4 +116,11 @@ struct registry_options {
   uint32_t down_after = 5;
 };
 
+/// How long the node's actors wait for a reply of the (local) registry, which answers in
+/// microseconds; past this it is taken as gone (restarting) and the caller retries or logs.
+inline constexpr std::chrono::seconds ask_timeout{5};
+
+/// How long a watcher whose registry went away waits before watching its successor.
+inline constexpr std::chrono::milliseconds rewatch_delay{200};
+
 } // namespace smith::registry

@@ -9,6 +9,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include "runtime/storage/internal/slice.hpp"
 #include "runtime/storage/storage_errc.hpp"
 
 namespace smith::storage {
@@ -47,13 +48,8 @@ struct store::impl {
 
 namespace {
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
-std::string_view view(const rocksdb::Slice& s) {
-  return {s.data(), s.size()};
-}
+using internal::slice;
+using internal::view;
 
 caf::expected<rocksdb::CompressionType> compression_of(const std::string& name) {
   if (name == "none")

@@ -3,15 +3,14 @@
 
 #include <rocksdb/write_batch.h>
 
+#include "runtime/storage/internal/slice.hpp"
 #include "runtime/storage/store.hpp"
 
 namespace smith::storage {
 
 namespace {
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
+using internal::slice;
 
 } // namespace
 

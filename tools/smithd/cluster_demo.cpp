@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using steady = std::chrono::steady_clock;
 
-constexpr auto call_timeout = 2000ms;
+constexpr auto cluster_call_timeout = 2000ms;
 constexpr auto poll_every = 50ms;
 
 long long ms_since(steady::time_point t0) {
@@ -116,13 +116,13 @@ private:
     for (auto& node : opts_.nodes) {
       for (auto name : {"echo-" + node + "-1", "echo-" + node + "-2"}) {
         auto t0 = steady::now();
-        auto rep = client_.echo(name, "hello " + node, call_timeout);
+        auto rep = client_.echo(name, "hello " + node, cluster_call_timeout);
         say("  {:<14} echo  -> {:<32} {:>6.2f} ms", name,
             rep ? '"' + *rep + '"' : render(rep.error()), ms_float(t0));
         ok = ok && rep && replier_of(*rep) == name;
       }
       auto counter = "counter-" + node + "-1";
-      auto val = client_.add(counter, ++n, call_timeout);
+      auto val = client_.add(counter, ++n, cluster_call_timeout);
       say("  {:<14} add {} -> {}", counter, n,
           val ? "value " + std::to_string(*val) : render(val.error()));
       ok = ok && val;
@@ -219,7 +219,7 @@ private:
     int failed = 0;
     std::string first_error;
     for (int i = 1; i <= calls && !stop_; ++i) {
-      auto rep = client_.echo("echo", "call " + std::to_string(i), call_timeout);
+      auto rep = client_.echo("echo", "call " + std::to_string(i), cluster_call_timeout);
       if (!rep) {
         if (failed++ == 0)
           first_error = render(rep.error());

@@ -52,14 +52,14 @@ struct kv_node {
   }
 };
 
-kv1::Store store_req(const std::string& key, const std::string& value) {
+kv1::Store bridge_store_req(const std::string& key, const std::string& value) {
   kv1::Store r;
   r.set_key(key);
   r.set_value(value);
   return r;
 }
 
-kv1::Retrieve retrieve_req(const std::string& key) {
+kv1::Retrieve bridge_retrieve_req(const std::string& key) {
   kv1::Retrieve r;
   r.set_key(key);
   return r;
@@ -71,7 +71,7 @@ void wait_reachable(kv_node& from, const std::string& agent) {
   auto until = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < until) {
     auto r = bridge::call_blocking<kv1::RetrieveReply>(self, {"kv", agent}, "retrieve",
-                                                       retrieve_req("ping"), from.in(500ms));
+                                                       bridge_retrieve_req("ping"), from.in(500ms));
     if (r)
       return;
     std::this_thread::sleep_for(10ms);
@@ -98,11 +98,11 @@ TEST_CASE("a node stores, retrieves and queries through the kv agent of another 
   bridge::endpoint_proxy<kv1::Store, kv1::StoreReply> put{{"kv", "kv-nb-1"}, "store"};
   bridge::endpoint_proxy<kv1::Retrieve, kv1::RetrieveReply> get{{"kv", "kv-nb-1"}, "retrieve"};
   bridge::endpoint_proxy<kv1::Query, kv1::QueryReply> query{{"kv", "kv-nb-1"}, "query"};
-  auto st = put.blocking(self, store_req("city/paris", "fr"), n.a.in(2s));
+  auto st = put.blocking(self, bridge_store_req("city/paris", "fr"), n.a.in(2s));
   REQUIRE_MESSAGE(st, n.a.sys->render(st.error()));
   REQUIRE(st->has_stored());
-  REQUIRE(put.blocking(self, store_req("city/rome", "it"), n.a.in(2s)));
-  auto got = get.blocking(self, retrieve_req("city/paris"), n.a.in(2s));
+  REQUIRE(put.blocking(self, bridge_store_req("city/rome", "it"), n.a.in(2s)));
+  auto got = get.blocking(self, bridge_retrieve_req("city/paris"), n.a.in(2s));
   REQUIRE(got);
   CHECK(got->retrieved().value() == "fr");
   CHECK(got->retrieved().version() == st->stored().version());
@@ -114,7 +114,7 @@ TEST_CASE("a node stores, retrieves and queries through the kv agent of another 
   CHECK(res->result().results(1).key() == "city/rome");
   // The data lives on node b only, in its data_dir.
   auto local = bridge::call_blocking<kv1::RetrieveReply>(self, {"kv", "kv-na-1"}, "retrieve",
-                                                         retrieve_req("city/paris"), n.a.in(2s));
+                                                         bridge_retrieve_req("city/paris"), n.a.in(2s));
   REQUIRE(local);
   CHECK_FALSE(local->retrieved().has_value());
   CHECK(std::filesystem::exists(n.dir.path() / "nb" / "kv" / "kv-nb-1" / "CURRENT"));
@@ -124,22 +124,22 @@ TEST_CASE("domain errors cross the wire with their specific code") {
   two_nodes n;
   caf::scoped_actor self{*n.a.sys};
   bridge::endpoint_proxy<kv1::Store, kv1::StoreReply> put{{"kv", "kv-nb-1"}, "store"};
-  auto first = put.blocking(self, store_req("lock", "a"), n.a.in(2s));
+  auto first = put.blocking(self, bridge_store_req("lock", "a"), n.a.in(2s));
   REQUIRE(first);
-  auto cas = store_req("lock", "b");
+  auto cas = bridge_store_req("lock", "b");
   cas.set_expected_version(first->stored().version() + 1000);
   auto conflict = put.blocking(self, cas, n.a.in(2s));
   REQUIRE(conflict);
   REQUIRE(conflict->has_error());
   CHECK(conflict->error().code() == kv1::VERSION_CONFLICT);
-  auto once = store_req("lock", "c");
+  auto once = bridge_store_req("lock", "c");
   once.set_if_absent(true);
   CHECK(put.blocking(self, once, n.a.in(2s))->error().code() == kv1::ALREADY_EXISTS);
   // The pool setting max_value_bytes = 1000 reached the agent on node b.
-  auto big = put.blocking(self, store_req("big", std::string(1001, 'x')), n.a.in(2s));
+  auto big = put.blocking(self, bridge_store_req("big", std::string(1001, 'x')), n.a.in(2s));
   REQUIRE(big);
   CHECK(big->error().code() == kv1::VALUE_TOO_LARGE);
-  CHECK(put.blocking(self, store_req("", "x"), n.a.in(2s))->error().code() == kv1::INVALID_KEY);
+  CHECK(put.blocking(self, bridge_store_req("", "x"), n.a.in(2s))->error().code() == kv1::INVALID_KEY);
   kv1::Query q;
   q.mutable_filter()->set_prefix("a");
   q.mutable_filter()->set_start("b");
@@ -148,6 +148,6 @@ TEST_CASE("domain errors cross the wire with their specific code") {
   REQUIRE(bad);
   CHECK(bad->error().code() == kv1::INVALID_FILTER);
   auto got = bridge::call_blocking<kv1::RetrieveReply>(self, {"kv", "kv-nb-1"}, "retrieve",
-                                                       retrieve_req("lock"), n.a.in(2s));
+                                                       bridge_retrieve_req("lock"), n.a.in(2s));
   CHECK(got->retrieved().value() == "a");
 }

@@ -13,16 +13,16 @@ using namespace smith::kv;
 
 namespace {
 
-constexpr int64_t t0 = int64_t{1'700'000'000} * 1'000'000'000;
-constexpr int64_t second = 1'000'000'000;
+constexpr int64_t store_t0 = int64_t{1'700'000'000} * 1'000'000'000;
+constexpr int64_t one_second = 1'000'000'000;
 
 /// A store in its own temp dir whose clock the test sets.
-struct fixture {
+struct store_fixture {
   test::temp_dir dir{"smith-kv"};
-  std::shared_ptr<int64_t> now = std::make_shared<int64_t>(t0);
+  std::shared_ptr<int64_t> now = std::make_shared<int64_t>(store_t0);
   std::optional<kv_store> db;
 
-  explicit fixture(kv_limits limits = {}) { reopen(limits); }
+  explicit store_fixture(kv_limits limits = {}) { reopen(limits); }
 
   void reopen(kv_limits limits = {}) {
     if (db)
@@ -74,7 +74,7 @@ v1::KvErrorCode code_of(const v1::StoreReply& r) {
 } // namespace
 
 TEST_CASE("a stored value is retrieved with its version and a missing key is absent") {
-  fixture f;
+  store_fixture f;
   auto v = version_of(f.put("a", "alpha"));
   CHECK(v >= 1);
   auto r = f.get("a");
@@ -90,7 +90,7 @@ TEST_CASE("a stored value is retrieved with its version and a missing key is abs
 }
 
 TEST_CASE("versions strictly increase per key and across keys") {
-  fixture f;
+  store_fixture f;
   auto a1 = version_of(f.put("a", "1"));
   auto b1 = version_of(f.put("b", "1"));
   auto a2 = version_of(f.put("a", "2"));
@@ -101,7 +101,7 @@ TEST_CASE("versions strictly increase per key and across keys") {
 }
 
 TEST_CASE("compare-and-set with expected_version succeeds on the current version only") {
-  fixture f;
+  store_fixture f;
   auto v1_ = version_of(f.put("k", "one"));
   v1::Store req;
   req.set_key("k");
@@ -126,7 +126,7 @@ TEST_CASE("compare-and-set with expected_version succeeds on the current version
 }
 
 TEST_CASE("if_absent stores only when the key does not exist or has expired") {
-  fixture f;
+  store_fixture f;
   v1::Store req;
   req.set_key("once");
   req.set_value("first");
@@ -138,7 +138,7 @@ TEST_CASE("if_absent stores only when the key does not exist or has expired") {
   CHECK(f.get("once").retrieved().value() == "first");
   // Expired counts as absent.
   f.put("short", "x", 5);
-  *f.now += 5 * second;
+  *f.now += 5 * one_second;
   req.set_key("short");
   auto after = f.db->store(req);
   CHECK(version_of(after) > v);
@@ -146,9 +146,9 @@ TEST_CASE("if_absent stores only when the key does not exist or has expired") {
 }
 
 TEST_CASE("an entry with a TTL is invisible once it expires and its version never comes back") {
-  fixture f;
+  store_fixture f;
   auto v = version_of(f.put("t", "soon gone", 10));
-  *f.now += 10 * second - 1;
+  *f.now += 10 * one_second - 1;
   CHECK(f.get("t").retrieved().has_value());
   *f.now += 1;
   auto gone = f.get("t");
@@ -158,12 +158,12 @@ TEST_CASE("an entry with a TTL is invisible once it expires and its version neve
   // Storing again yields a larger version than the expired one (no ABA for CAS).
   CHECK(version_of(f.put("t", "back")) > v);
   // A later store without TTL removes the expiry.
-  *f.now += 1000 * second;
+  *f.now += 1000 * one_second;
   CHECK(f.get("t").retrieved().value() == "back");
 }
 
 TEST_CASE("the sweep deletes exactly the expired entries from disk") {
-  fixture f;
+  store_fixture f;
   f.put("a", "1", 5);
   f.put("b", "2", 10);
   f.put("c", "3");
@@ -173,16 +173,16 @@ TEST_CASE("the sweep deletes exactly the expired entries from disk") {
   REQUIRE(none);
   CHECK(none->removed == 0);
   CHECK_FALSE(none->more);
-  *f.now += 5 * second;
+  *f.now += 5 * one_second;
   auto first = f.db->sweep(100);
   REQUIRE(first);
   CHECK(first->removed == 1); // a
   // Deleted from disk: even with the clock turned back, a is gone and b is still there.
-  *f.now = t0;
+  *f.now = store_t0;
   CHECK_FALSE(f.get("a").retrieved().has_value());
   CHECK(f.get("b").retrieved().has_value());
   CHECK(f.get("d").retrieved().value() == "4 again");
-  *f.now = t0 + 30 * second;
+  *f.now = store_t0 + 30 * one_second;
   auto batch = f.db->sweep(1); // at most one per call
   REQUIRE(batch);
   CHECK(batch->removed == 1);
@@ -190,18 +190,18 @@ TEST_CASE("the sweep deletes exactly the expired entries from disk") {
   auto rest = f.db->sweep(100);
   REQUIRE(rest);
   CHECK(rest->removed == 1);
-  *f.now = t0;
+  *f.now = store_t0;
   CHECK_FALSE(f.get("b").retrieved().has_value());
   CHECK_FALSE(f.get("d").retrieved().has_value());
   CHECK(f.get("c").retrieved().value() == "3");
 }
 
 TEST_CASE("query returns live entries in key order with the total beyond the limit") {
-  fixture f;
+  store_fixture f;
   for (auto k : {"user/c", "user/a", "user/b", "user/d", "other/x", "user"})
     f.put(k, std::string{"v-"} + k);
   f.put("user/e", "expiring", 1);
-  *f.now += 2 * second;
+  *f.now += 2 * one_second;
   auto all = f.query("user/");
   REQUIRE(all.has_result());
   REQUIRE(all.result().results_size() == 4);
@@ -224,7 +224,7 @@ TEST_CASE("query returns live entries in key order with the total beyond the lim
 TEST_CASE("a query with limit 0 returns the default number of entries") {
   kv_limits l;
   l.default_query_limit = 3;
-  fixture f{l};
+  store_fixture f{l};
   for (int i = 0; i < 5; ++i)
     f.put(std::string{"k"}.append(std::to_string(i)), "v");
   auto r = f.query("");
@@ -237,7 +237,7 @@ TEST_CASE("bad input is refused with its specific code and changes nothing") {
   l.max_key_bytes = 8;
   l.max_value_bytes = 16;
   l.max_query_limit = 10;
-  fixture f{l};
+  store_fixture f{l};
   CHECK(code_of(f.put("", "x")) == v1::INVALID_KEY);
   auto long_key = f.put("123456789", "x");
   CHECK(code_of(long_key) == v1::INVALID_KEY);
@@ -270,7 +270,7 @@ TEST_CASE("bad input is refused with its specific code and changes nothing") {
 }
 
 TEST_CASE("entries, versions and expiries survive closing and reopening the store") {
-  fixture f;
+  store_fixture f;
   auto va = version_of(f.put("a", "kept"));
   version_of(f.put("t", "ttl", 10));
   f.reopen();
@@ -278,7 +278,7 @@ TEST_CASE("entries, versions and expiries survive closing and reopening the stor
   CHECK(f.get("a").retrieved().version() == va);
   CHECK(f.get("t").retrieved().has_value());
   CHECK(version_of(f.put("b", "new")) > f.get("t").retrieved().version());
-  *f.now += 10 * second;
+  *f.now += 10 * one_second;
   f.reopen();
   CHECK_FALSE(f.get("t").retrieved().has_value());
   auto swept = f.db->sweep(100);
@@ -287,7 +287,7 @@ TEST_CASE("entries, versions and expiries survive closing and reopening the stor
 }
 
 TEST_CASE("a closed store answers STORAGE instead of crashing") {
-  fixture f;
+  store_fixture f;
   f.put("a", "1");
   REQUIRE_FALSE(f.db->close());
   CHECK(code_of(f.put("a", "2")) == v1::STORAGE);

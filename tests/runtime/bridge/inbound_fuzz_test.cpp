@@ -15,7 +15,7 @@ namespace {
 
 namespace v1 = smith::bridge::v1;
 
-const wall_time now{std::chrono::milliseconds{1700000000000}};
+const wall_time fuzz_now{std::chrono::milliseconds{1700000000000}};
 
 v1::NodeHeartbeat heartbeat() {
   v1::NodeHeartbeat hb;
@@ -61,14 +61,14 @@ class fuzz_runner {
 public:
   explicit fuzz_runner(const google::protobuf::Message& prototype)
     : prototype_(prototype),
-      headers_(request_headers(prototype.GetDescriptor()->full_name(), now + 1s, "", "", "")) {
+      headers_(request_headers(prototype.GetDescriptor()->full_name(), fuzz_now + 1s, "", "", "")) {
   }
 
   /// Runs one payload; returns whether it was accepted.
   bool run(const std::string& data) {
     ++total;
     auto r = validate_inbound("agents.examples.echo-1.echo", "_INBOX.x.y", headers_, data, {},
-                              now);
+                              fuzz_now);
     if (!r) {
       // Subject, size and headers are fine: only the payload can be at fault.
       REQUIRE(code_of(r.error()) == wire_code::bad_request);

@@ -37,7 +37,7 @@ std::string why(const caf::expected<inbound_request>& r) {
   return error_text(r.error());
 }
 
-bool contains(const std::string& s, std::string_view part) {
+bool has_part(const std::string& s, std::string_view part) {
   return s.find(part) != std::string::npos;
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("one-way messages need no deadline, well-known protobuf types are know
 TEST_CASE("1: a malformed subject is bad_request") {
   auto r = validate_inbound("agents.examples._x.echo", inbox, request(), "", {}, now);
   CHECK(refused(r) == wire_code::bad_request);
-  CHECK(contains(why(r), "agent name '_x'"));
+  CHECK(has_part(why(r), "agent name '_x'"));
 }
 
 TEST_CASE("2: a payload above the limit is payload_too_large (413)") {
@@ -95,7 +95,7 @@ TEST_CASE("2: a payload above the limit is payload_too_large (413)") {
   auto r = validate_inbound(subject, inbox, request(), std::string(11, 'x'), small, now);
   CHECK(refused(r) == wire_code::payload_too_large);
   CHECK(status_of(refused(r)) == 413);
-  CHECK(contains(why(r), "11 bytes exceeds the limit of 10"));
+  CHECK(has_part(why(r), "11 bytes exceeds the limit of 10"));
   CHECK(validate_inbound(subject, inbox, request(), sync_request("abcdefgh"), small, now));
   auto big = validate_inbound(subject, inbox, request(), std::string(512 * 1024 + 1, '\0'), {}, now);
   CHECK(refused(big) == wire_code::payload_too_large);
@@ -104,10 +104,10 @@ TEST_CASE("2: a payload above the limit is payload_too_large (413)") {
 TEST_CASE("3: a missing or unknown Smith-Type is unknown_type") {
   auto r = validate_inbound(subject, inbox, {{"Smith-Deadline", "1700000005000"}}, "", {}, now);
   CHECK(refused(r) == wire_code::unknown_type);
-  CHECK(contains(why(r), "Smith-Type is missing"));
+  CHECK(has_part(why(r), "Smith-Type is missing"));
   auto u = validate_inbound(subject, inbox, request("smith.nope.v1.Nothing"), "", {}, now);
   CHECK(refused(u) == wire_code::unknown_type);
-  CHECK(contains(why(u), "'smith.nope.v1.Nothing'"));
+  CHECK(has_part(why(u), "'smith.nope.v1.Nothing'"));
   CHECK(refused(validate_inbound(subject, inbox, request("smith.bridge.v1.ErrorCode"), "", {}, now))
         == wire_code::unknown_type);
 }
@@ -116,7 +116,7 @@ TEST_CASE("4: a request without a parsable Smith-Deadline is missing_deadline") 
   auto none = validate_inbound(subject, inbox, {{"Smith-Type", "smith.bridge.v1.SyncRequest"}}, "",
                                {}, now);
   CHECK(refused(none) == wire_code::missing_deadline);
-  CHECK(contains(why(none), "no Smith-Deadline"));
+  CHECK(has_part(why(none), "no Smith-Deadline"));
   for (auto bad : {"", "soon", "-5", "1700000005000.5"}) {
     header_list hs{{"Smith-Type", "smith.bridge.v1.SyncRequest"}, {"Smith-Deadline", bad}};
     CHECK(refused(validate_inbound(subject, inbox, hs, "", {}, now)) == wire_code::missing_deadline);
@@ -128,7 +128,7 @@ TEST_CASE("5: a deadline at or before arrival is deadline_exceeded") {
   auto hs = request_headers("smith.bridge.v1.SyncRequest", now - 250ms, "", "", "");
   auto r = validate_inbound(subject, inbox, hs, "", {}, now);
   CHECK(refused(r) == wire_code::deadline_exceeded);
-  CHECK(contains(why(r), "250 ms before arrival"));
+  CHECK(has_part(why(r), "250 ms before arrival"));
   auto at = request_headers("smith.bridge.v1.SyncRequest", now, "", "", "");
   CHECK(refused(validate_inbound(subject, inbox, at, "", {}, now)) == wire_code::deadline_exceeded);
   auto later = request_headers("smith.bridge.v1.SyncRequest", now + 1ms, "", "", "");
@@ -139,13 +139,13 @@ TEST_CASE("6: a malformed Smith-Msg-Id is bad_request") {
   auto hs = request_headers("smith.bridge.v1.SyncRequest", now + 1s, "has space", "", "");
   auto r = validate_inbound(subject, inbox, hs, "", {}, now);
   CHECK(refused(r) == wire_code::bad_request);
-  CHECK(contains(why(r), "Smith-Msg-Id 'has space'"));
+  CHECK(has_part(why(r), "Smith-Msg-Id 'has space'"));
 }
 
 TEST_CASE("7: a payload that is not the type is bad_request") {
   auto garbage = validate_inbound(subject, inbox, request(), "\xff\xff\xff", {}, now);
   CHECK(refused(garbage) == wire_code::bad_request);
-  CHECK(contains(why(garbage), "not a valid smith.bridge.v1.SyncRequest"));
+  CHECK(has_part(why(garbage), "not a valid smith.bridge.v1.SyncRequest"));
   // Field 1 (string) holding the byte 0xff: invalid UTF-8.
   CHECK(refused(validate_inbound(subject, inbox, request(), std::string{"\x0a\x01\xff"}, {}, now))
         == wire_code::bad_request);
@@ -158,12 +158,12 @@ TEST_CASE("7: fields the type does not define are refused, at any depth, naming 
   // Field 5, varint 1: not in SyncRequest.
   auto top = validate_inbound(subject, inbox, request(), std::string{"\x28\x01"}, {}, now);
   CHECK(refused(top) == wire_code::bad_request);
-  CHECK(contains(why(top), "field number 5 in payload"));
+  CHECK(has_part(why(top), "field number 5 in payload"));
   // NodeHeartbeat.digest (field 7) holding field 9: unknown inside the sub-message.
   auto nested = validate_inbound(subject, inbox, request("smith.bridge.v1.NodeHeartbeat"),
                                  std::string{"\x3a\x02\x48\x01"}, {}, now);
   CHECK(refused(nested) == wire_code::bad_request);
-  CHECK(contains(why(nested), "field number 9 in payload.digest"));
+  CHECK(has_part(why(nested), "field number 9 in payload.digest"));
   // The same digest without the unknown field is fine.
   CHECK(validate_inbound(subject, inbox, request("smith.bridge.v1.NodeHeartbeat"),
                          std::string{"\x3a\x02\x08\x01"}, {}, now));

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string payload_of(int i) {
+std::string integrity_payload(int i) {
   return std::string(100, static_cast<char>('a' + i % 26)).append(std::to_string(i));
 }
 
@@ -28,7 +28,7 @@ void write_events(const std::string& path, int n) {
   auto st = event_store::open(opts);
   REQUIRE(st);
   for (int i = 1; i <= n; ++i)
-    REQUIRE((*st)->persist("dom/a", "", payload_of(i), durability_mode::sync));
+    REQUIRE((*st)->persist("dom/a", "", integrity_payload(i), durability_mode::sync));
   REQUIRE_FALSE((*st)->close());
 }
 
@@ -92,7 +92,7 @@ TEST_CASE("event_store tolerates a torn last WAL record and keeps every earlier 
   auto evs = (*st)->events_since("dom/a", 0);
   REQUIRE(evs);
   REQUIRE(evs->size() == 49);
-  CHECK(evs->back().payload == payload_of(49));
+  CHECK(evs->back().payload == integrity_payload(49));
 }
 
 TEST_CASE("event_store reports a damaged SST block on read and by verification, never garbage") {
