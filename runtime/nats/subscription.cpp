@@ -54,11 +54,13 @@ void on_complete(void* closure) {
     std::lock_guard guard{st->mtx};
     st->completed = true;
     owner = st->orphaned;
+    // Notified under the lock: once it is released the waiting reset() may free `st`, so
+    // nothing here may touch `st` after that (a notify after the unlock was a use after free).
+    if (!owner)
+      st->cv.notify_all();
   }
   if (owner)
     delete st;
-  else
-    st->cv.notify_all();
 }
 
 } // namespace

@@ -36,10 +36,10 @@ void on_reconnected(natsConnection* nc, void* closure) {
 void on_closed(natsConnection* nc, void* closure) {
   auto* hub = static_cast<hub_t*>(closure);
   hub->emit(conn_event::closed, last_error_of(nc));
-  {
-    std::lock_guard guard{hub->mtx};
-    hub->closed = true;
-  }
+  // Notified under the lock: the connection's destructor frees the hub as soon as it sees
+  // `closed`, so nothing may touch the hub after the unlock.
+  std::lock_guard guard{hub->mtx};
+  hub->closed = true;
   hub->cv.notify_all();
 }
 
