@@ -17,6 +17,7 @@ caf::error node::bind_http() {
   if (!server)
     return std::move(server.error());
   http_ = std::move(*server);
+  cfg_.http.port = http_->port(); // the tree (admin NodeInfo) sees the port actually bound
   http_address_ = http_->address();
   return {};
 }

@@ -239,6 +239,10 @@ struct node_config {
 std::vector<std::string> effective_plugin_dirs(const node_config& cfg,
                                                const std::string& default_dir);
 
+/// "host:port" of `h` ("127.0.0.1:9464", "[::1]:9464"); empty when not enabled. The node
+/// sets `port` to the bound one at start, so a port 0 becomes the actual port.
+std::string http_address_of(const http_config& h);
+
 /// Renders a scheduler policy as spelled in the file ("sharing", "stealing").
 const char* to_string(scheduler_policy x);
 

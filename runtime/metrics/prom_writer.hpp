@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,10 +16,7 @@ inline constexpr const char* prom_content_type = "text/plain; version=0.0.4; cha
 /// Metric types as the `# TYPE` line spells them.
 enum class metric_type { counter, gauge, histogram };
 
-/// One label: name (a valid label name, written as is) and value (escaped on output).
-using label = std::pair<std::string_view, std::string_view>;
-
-/// A label set.
+/// A label set: names (valid label names, written as is) and values (escaped on output).
 using labels = std::vector<std::pair<std::string, std::string>>;
 
 /// Builds one exposition document. Call family() once per metric name, then its samples;
