@@ -6,6 +6,7 @@
 #include <regex>
 #include <thread>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <httplib.h>
@@ -96,6 +97,12 @@ caf::expected<std::unique_ptr<http_server>> http_server::bind(const std::string&
   auto p = std::make_unique<impl>();
   auto n = std::max<uint32_t>(threads, 1);
   p->server.new_task_queue = [n] { return new httplib::ThreadPool(n); };
+  // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
+  // and take half of its connections: only SO_REUSEADDR (restart while in TIME_WAIT).
+  p->server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   p->server.set_keep_alive_timeout(2);
   p->server.set_read_timeout(std::chrono::seconds{5});
   p->server.set_write_timeout(std::chrono::seconds{5});

@@ -184,7 +184,7 @@ TEST_CASE("a crashed agent shows up as a restart in /metrics") {
   auto restarts0 = sum_of(n.get("/metrics").body, name);
   caf::scoped_actor self{*n.sys};
   caf::actor cur = caf::actor_cast<caf::actor>(n.node->root());
-  for (std::string id : {"examples", "counter", "counter-1"}) {
+  for (std::string id : {"examples", "counter", "counter-h1-1"}) {
     caf::actor next;
     self->request(cur, 2s, get_child_atom::value, id)
       .receive([&](caf::actor& a) { next = a; }, [](caf::error&) {});
