@@ -39,6 +39,8 @@ struct admin_options {
   std::chrono::milliseconds query_timeout{2000};
   /// Most requests handled at once; more are answered UNAVAILABLE ("busy").
   uint32_t max_workers = 16;
+  /// "host:port" of the node's HTTP endpoint (NodeInfo.http_address); empty = none.
+  std::string http_address;
   /// When the node started (NodeInfo.started); the epoch = when the service starts.
   /// admin_child fixes it once, so a restarted service keeps the node's start time.
   std::chrono::system_clock::time_point started{};

@@ -88,6 +88,7 @@ admin_reply do_info(caf::blocking_actor* self, const admin_context& ctx) {
   for (auto& d : ctx.opts.catalog->names())
     info->add_domains(d);
   add_members(self, ctx, *info);
+  info->set_http_address(ctx.opts.http_address);
   return pack(reply);
 }
 

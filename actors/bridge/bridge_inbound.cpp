@@ -7,6 +7,7 @@
 #include "actors/bridge/bridge_state.hpp"
 #include "runtime/bridge/replies.hpp"
 #include "runtime/bridge/wire.hpp"
+#include "runtime/metrics/latency_histogram.hpp"
 
 namespace smith::actors {
 
@@ -45,9 +46,11 @@ void deliver(bridge_self* self, const bridge::inbound_request& req, agent::endpo
              bridge::endpoint_stat& stat, std::chrono::steady_clock::time_point started) {
   auto& st = self->state;
   ++stat.requests;
-  stat.processing_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
+  auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+  stat.processing_ns += took;
+  metrics::observe_latency(stat.latency_counts, took);
   if (!res) {
     ++stat.errors;
     stat.last_error = bridge::error_text(res.error());

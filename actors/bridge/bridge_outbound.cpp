@@ -113,9 +113,15 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
   self->delayed_send(self, left, bridge::expire_atom::value, corr);
 }
 
+/// Counts one call, cast or gather asked of the bridge (bridge_stats::outbound).
+void count_outbound(bridge_self* self, const char* kind, const bridge::call_request& cr) {
+  ++self->state.stats.outbound[std::string{kind} + "." + cr.target.domain + "." + cr.action];
+}
+
 } // namespace
 
 void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
+  count_outbound(self, "call", cr);
   if (auto* a = local_target(self, cr)) {
     invoke_local(self, *a, cr, [rp](agent::endpoint_result res) mutable {
       if (res)
@@ -130,6 +136,7 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
   ++self->state.stats.casts;
+  count_outbound(self, "cast", cr);
   if (auto res = self->state.out->cast(cr)) { // the same path as bridge::cast
     if (*res)
       rp.deliver(std::move(*res));
@@ -153,6 +160,7 @@ void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 
 void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
                caf::response_promise rp) {
+  count_outbound(self, "gather", cr);
   cr.target.name = "_all";
   call_remote(self, cr, pending_call{rp, {}, true, expected, {}});
 }

@@ -46,14 +46,27 @@ bool is_alarming(event_kind k) {
 
 } // namespace
 
+void supervision_tally::count(const std::string& supervisor, const std::string& kind) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  ++counts_[{supervisor, kind}];
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> supervision_tally::counts() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return counts_;
+}
+
 caf::actor spawn_event_logger(caf::actor_system& sys,
-                              std::shared_ptr<persistence::event_store> store) {
-  auto impl = [](caf::event_based_actor*,
-                 std::shared_ptr<persistence::event_store> store) -> caf::behavior {
+                              std::shared_ptr<persistence::event_store> store,
+                              std::shared_ptr<supervision_tally> tally) {
+  auto impl = [](caf::event_based_actor*, std::shared_ptr<persistence::event_store> store,
+                 std::shared_ptr<supervision_tally> tally) -> caf::behavior {
     return {
       // A request answered after every event that arrived before it.
       [](flush_atom) { return caf::ok_atom::value; },
-      [store](const supervisor_event& ev) {
+      [store, tally](const supervisor_event& ev) {
+        if (tally)
+          tally->count(ev.supervisor, supervision::to_string(ev.kind));
         auto level = is_alarming(ev.kind) ? spdlog::level::warn : spdlog::level::info;
         spdlog::log(level, "[{}] {}", ev.supervisor, describe(ev));
         if (store)
@@ -62,7 +75,7 @@ caf::actor spawn_event_logger(caf::actor_system& sys,
       },
     };
   };
-  return sys.spawn(impl, std::move(store));
+  return sys.spawn(impl, std::move(store), std::move(tally));
 }
 
 } // namespace smith::actors

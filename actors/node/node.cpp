@@ -10,6 +10,7 @@
 #include "actors/node/event_logger.hpp"
 #include "actors/tree/tree_builder.hpp"
 #include "runtime/core/shutdown.hpp"
+#include "runtime/http/http_server.hpp"
 #include "runtime/persistence/event_store.hpp"
 
 namespace smith::actors {
@@ -36,6 +37,8 @@ node::~node() {
     request_shutdown();
     wait();
   }
+  if (http_)
+    http_->stop();
   if (logger_)
     caf::anon_send_exit(logger_, caf::exit_reason::user_shutdown);
 }
@@ -67,6 +70,7 @@ caf::error node::start() {
   if (!store)
     return std::move(store.error());
   store_ = std::move(*store);
+  store_open_ = store_ != nullptr;
   loader_->use_store(store_);
   if (!cfg_.nats.urls.empty()) {
     auto link = bridge::open_link(cfg_.nats, cfg_.name);
@@ -75,7 +79,10 @@ caf::error node::start() {
     link_ = std::move(*link);
     spdlog::info("node {} connected to NATS at {}", cfg_.name, link_->rpc->connected_url());
   }
-  logger_ = spawn_event_logger(sys_, store_);
+  if (auto err = bind_http())
+    return err;
+  tally_ = std::make_shared<supervision_tally>();
+  logger_ = spawn_event_logger(sys_, store_, tally_);
   supervision::supervisor_options opts;
   opts.event_sink = logger_;
   if (!admin_hooks_.domains && !admin_hooks_.load_domain && !admin_hooks_.unload_domain)
@@ -90,6 +97,12 @@ caf::error node::start() {
     return std::move(root.error());
   root_ = std::move(*root);
   loader_->started(cfg, root_, opts);
+  running_ = true;
+  if (auto err = serve_http()) {
+    request_shutdown();
+    wait();
+    return err;
+  }
   spdlog::info("node {} started its tree: {} domain(s)", cfg_.name, cfg_.domains.size());
   return {};
 }
@@ -101,11 +114,16 @@ node_exit node::wait() {
   caf::scoped_actor self{sys_};
   self->monitor(root_);
   self->receive([&](caf::down_msg& dm) { out.reason = std::move(dm.reason); });
+  running_ = false;
+  // Handlers read the store and ask the tree: no request may outlive them.
+  if (http_)
+    http_->stop();
   loader_->stopped();
   // The root's last events were sent before it died: let them reach the log first.
   self->request(logger_, std::chrono::seconds{2}, flush_atom::value)
     .receive([](caf::ok_atom) {}, [](caf::error&) {});
   // Every agent is gone and every decision queued: commit them and release the database.
+  store_open_ = false;
   if (store_)
     if (auto err = store_->close())
       spdlog::error("node {}: closing the event store: {}", cfg_.name, caf::to_string(err));

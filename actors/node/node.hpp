@@ -14,12 +14,17 @@
 #include "actors/admin/admin_hooks.hpp"
 #include "runtime/bridge/nats_link.hpp"
 #include "runtime/config/node_config.hpp"
+#include "runtime/http/route_table.hpp"
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
 namespace smith::persistence {
 class event_store;
 } // namespace smith::persistence
+
+namespace smith::http {
+class http_server;
+} // namespace smith::http
 
 namespace smith::plugin {
 class plugin_host;
@@ -28,6 +33,7 @@ class plugin_host;
 namespace smith::actors {
 
 class domain_loader;
+class supervision_tally;
 
 /// How a node ended.
 struct node_exit {
@@ -108,7 +114,23 @@ public:
   /// The node's NATS connections; null on a single node without `[nats]`.
   const std::shared_ptr<bridge::nats_link>& link() const noexcept { return link_; }
 
+  /// Routes the node's HTTP endpoint serves besides its own (/healthz, /readyz, /metrics,
+  /// which come first). Add them before start(); handlers run on the server's threads, may
+  /// capture the node (it outlives the server) and must bound every wait on an actor.
+  http::route_table& http_routes() noexcept { return http_routes_; }
+  /// "host:port" the HTTP endpoint listens on once start() returned ("127.0.0.1:41234");
+  /// empty when `[http] enabled = false`.
+  const std::string& http_address() const noexcept { return http_address_; }
+  /// Whether the node is ready for traffic; when not, `why` says what is missing: NATS
+  /// configured but disconnected, the event store not open, the tree not running or
+  /// shutting down. Thread-safe.
+  bool ready(std::string& why) const;
+
 private:
+  /// Binds the HTTP endpoint (before anything starts, so a bad address changes nothing).
+  caf::error bind_http();
+  /// Serves the node's and the added routes (after the tree started).
+  caf::error serve_http();
   /// The admin service's domain hooks served by this node's own load/unload/domains.
   admin_hooks own_admin_hooks();
 
@@ -122,6 +144,12 @@ private:
   std::unique_ptr<domain_loader> loader_;
   admin_hooks admin_hooks_;
   std::atomic<bool> requested_{false};
+  std::atomic<bool> store_open_{false};
+  std::atomic<bool> running_{false};
+  http::route_table http_routes_;
+  std::unique_ptr<http::http_server> http_;
+  std::shared_ptr<supervision_tally> tally_;
+  std::string http_address_;
   bool waited_ = false;
 };
 

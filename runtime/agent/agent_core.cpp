@@ -42,8 +42,14 @@ void bounce(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_
 
 } // namespace
 
-agent_core::agent_core(agent_config cfg) : cfg_(std::move(cfg)) {
+agent_core::agent_core(agent_config cfg)
+  : cfg_(std::move(cfg)),
+    meter_(agent_meters::instance().attach(cfg_.id.domain, cfg_.type, &queued_)) {
   counters_.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
+}
+
+agent_core::~agent_core() {
+  agent_meters::instance().detach(meter_.get());
 }
 
 bool agent_core::is_user_message(const caf::mailbox_element& x) {
@@ -64,6 +70,7 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
     return true;
   if (draining_.load(std::memory_order_acquire)) {
     rejected_draining_.fetch_add(1, std::memory_order_relaxed);
+    meter_->rejected_draining.fetch_add(1, std::memory_order_relaxed);
     bounce(self, x, eu,
            caf::make_error(agent_errc::draining, qualified_name(cfg_.id) + " is draining"));
     return false;
@@ -71,6 +78,7 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
   if (queued_.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity) {
     queued_.fetch_sub(1, std::memory_order_acq_rel);
     auto n = rejected_overloaded_.fetch_add(1, std::memory_order_relaxed);
+    meter_->rejected_overloaded.fetch_add(1, std::memory_order_relaxed);
     // Rate-limited: the first and then every 1000th refusal of any kind.
     if (!x.mid.is_request() && n % 1000 == 0)
       spdlog::warn("agent {}: mailbox full (capacity {}), dropped an asynchronous message "
@@ -87,8 +95,10 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
 
 void agent_core::after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res) {
   auto left = queued_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-  if (res == caf::invoke_message_result::consumed)
+  if (res == caf::invoke_message_result::consumed) {
     ++counters_.handled;
+    meter_->handled.fetch_add(1, std::memory_order_relaxed);
+  }
   if (left == 0 && draining_.load(std::memory_order_acquire)
       && lifecycle_.state() == lifecycle_state::draining)
     finish_drain(self, "drained");
@@ -99,6 +109,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
   self->set_exception_handler([this](caf::scheduled_actor*, std::exception_ptr& ep) {
     auto what = describe(ep);
     ++counters_.errors;
+    meter_->errors.fetch_add(1, std::memory_order_relaxed);
     note_error("handler threw: " + what);
     return caf::make_error(agent_errc::handler_exception, qualified_name(cfg_.id) + ": " + what);
   });
@@ -106,6 +117,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
                               -> caf::result<caf::message> {
     ++counters_.unexpected;
     ++counters_.errors;
+    meter_->errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
     note_error(what);
     return caf::make_error(agent_errc::unexpected_message, qualified_name(cfg_.id) + ": " + what);
@@ -136,6 +148,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
 void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
   transition(self, lifecycle_state::terminated,
                         reason ? self->home_system().render(reason) : "normal");
+  agent_meters::instance().detach(meter_.get()); // its counts stay in its type's totals
   // The registry also notices through its monitor; telling it directly
   // shortens the time in which discovery may still return this agent.
   if (registered_)
@@ -283,6 +296,7 @@ void agent_core::on_persisted(caf::scheduled_actor* self, caf::error err, uint64
     return;
   if (err) {
     ++counters_.errors;
+    meter_->errors.fetch_add(1, std::memory_order_relaxed);
     note_error("persist failed: " + caf::to_string(err));
   }
   if (auto failed = journal_->on_persisted(std::move(err), seq, duplicate, snapshot_due)) {

@@ -13,6 +13,7 @@
 #include <caf/scheduled_actor.hpp>
 
 #include "runtime/agent/agent_config.hpp"
+#include "runtime/agent/agent_meters.hpp"
 #include "runtime/agent/agent_snapshot.hpp"
 #include "runtime/agent/agent_status.hpp"
 #include "runtime/agent/journal.hpp"
@@ -25,6 +26,10 @@ namespace smith::agent {
 class agent_core {
 public:
   explicit agent_core(agent_config cfg);
+  /// Detaches the agent's meter (its counts stay in agent_meters' totals).
+  ~agent_core();
+  agent_core(const agent_core&) = delete;
+  agent_core& operator=(const agent_core&) = delete;
 
   /// Called from enqueue: admits `x` or answers it with overloaded/draining.
   /// Returns false when `x` was answered (and must not be enqueued).
@@ -124,6 +129,8 @@ private:
   bool registered_ = false;
   std::unique_ptr<agent_journal> journal_;
   agent_counters counters_;
+  /// This agent's entry in agent_meters (after queued_, which it points to).
+  std::unique_ptr<agent_meter> meter_;
 };
 
 } // namespace smith::agent

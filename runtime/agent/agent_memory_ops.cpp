@@ -31,6 +31,8 @@ caf::error agent_core::transition(caf::scheduled_actor* self, lifecycle_state to
   auto from = lifecycle_.state();
   if (auto err = lifecycle_.transition(to, now_ns(self), reason))
     return err;
+  meter_->state.store(static_cast<uint8_t>(to), std::memory_order_relaxed);
+  agent_meters::instance().count_transition(to);
   if (journal_)
     journal_->record_transition(from, to, reason);
   return {};

@@ -74,6 +74,9 @@ struct bridge_stats {
   uint64_t pending_calls = 0;
   uint64_t local_agents = 0;
   std::map<uint16_t, uint64_t> rejected;
+  /// Calls, casts and gathers asked of the bridge actor, per "{kind}.{domain}.{action}"
+  /// (kind: call, cast, gather); bridge::cast's direct path is not counted.
+  std::map<std::string, uint64_t> outbound;
 };
 
 /// Requests served by one action of one local agent (for $SRV.STATS).
@@ -86,6 +89,9 @@ struct endpoint_stat {
   std::string last_error;
   /// Sum of the time from dispatch to the agent's answer, in nanoseconds.
   int64_t processing_ns = 0;
+  /// The same times per bucket of metrics::latency_bounds (+Inf last); empty before the
+  /// first answered request. One-way messages are counted in `requests` only.
+  std::vector<uint64_t> latency_counts;
 };
 
 /// The bridge (one per node).
@@ -121,13 +127,14 @@ typename Inspector::result_type inspect(Inspector& f, agent_ref& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bridge_stats& x) {
   return f(caf::meta::type_name("smith.bridge_stats"), x.inbound, x.replies_sent, x.local_calls,
-           x.remote_calls, x.casts, x.late_replies, x.pending_calls, x.local_agents, x.rejected);
+           x.remote_calls, x.casts, x.late_replies, x.pending_calls, x.local_agents, x.rejected,
+           x.outbound);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, endpoint_stat& x) {
   return f(caf::meta::type_name("smith.endpoint_stat"), x.subject, x.requests, x.errors,
-           x.last_error, x.processing_ns);
+           x.last_error, x.processing_ns, x.latency_counts);
 }
 
 } // namespace smith::bridge

@@ -29,6 +29,13 @@ std::vector<std::string> effective_plugin_dirs(const node_config& cfg,
   return out;
 }
 
+std::string http_address_of(const http_config& h) {
+  if (!h.enabled)
+    return {};
+  auto host = h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host;
+  return host + ":" + std::to_string(h.port);
+}
+
 const char* to_string(scheduler_policy x) {
   switch (x) {
     case scheduler_policy::sharing: return "sharing";

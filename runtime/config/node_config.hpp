@@ -190,6 +190,20 @@ struct persistence_config {
   uint64_t snapshot_every = 1000;
 };
 
+/// `[http]`: the node's HTTP endpoint (/healthz, /readyz, /metrics, the dashboard).
+struct http_config {
+  /// Whether the node serves HTTP at all.
+  bool enabled = true;
+  /// Address to bind: an IPv4 address, "localhost" or "::1" (`listen = "host:port"`).
+  std::string host = "127.0.0.1";
+  /// Port to bind; 0 = a free port chosen at start (logged, and in http_address()).
+  uint16_t port = 0;
+  /// Whether a non-loopback `host` is allowed; without it such a listen address is an error.
+  bool allow_remote = false;
+  /// Worker threads answering requests, 1..64.
+  uint32_t threads = 4;
+};
+
 struct node_config {
   /// Node name; a subject token.
   std::string name = "node-1";
@@ -213,6 +227,8 @@ struct node_config {
   plugins_config plugins;
   /// `[persistence]`.
   persistence_config persistence;
+  /// `[http]`.
+  http_config http;
   /// Where the config came from: the file path, or the source name given to load_config_text.
   std::string source;
 };
@@ -222,6 +238,10 @@ struct node_config {
 /// `{default_dir}` when the config lists none.
 std::vector<std::string> effective_plugin_dirs(const node_config& cfg,
                                                const std::string& default_dir);
+
+/// "host:port" of `h` ("127.0.0.1:9464", "[::1]:9464"); empty when not enabled. The node
+/// sets `port` to the bound one at start, so a port 0 becomes the actual port.
+std::string http_address_of(const http_config& h);
 
 /// Renders a scheduler policy as spelled in the file ("sharing", "stealing").
 const char* to_string(scheduler_policy x);

@@ -5,6 +5,7 @@
 
 #include "runtime/bridge/wire_code.hpp"
 #include "runtime/config/config_errc.hpp"
+#include "runtime/http/http_errc.hpp"
 #include "runtime/nats/nats_errc.hpp"
 #include "runtime/persistence/persistence_errc.hpp"
 #include "runtime/plugin/plugin_errc.hpp"
@@ -25,6 +26,7 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_error_category(caf::atom("smith_stor"), storage::render_storage_error);
   cfg.add_error_category(caf::atom("smith_pers"), persistence::render_persistence_error);
   cfg.add_error_category(caf::atom("smith_plg"), plugin::render_plugin_error);
+  cfg.add_error_category(caf::atom("smith_http"), http::render_http_error);
 }
 
 } // namespace smith

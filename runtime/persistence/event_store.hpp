@@ -223,6 +223,11 @@ public:
   /// Idempotent; returns the first close error.
   caf::error close();
 
+  /// RocksDB integer property `name` ("rocksdb.estimate-num-keys", "rocksdb.live-sst-files-
+  /// size", ...) summed over the store's column families; nullopt for an unknown property or
+  /// a closed store. Thread-safe like the reads (not concurrently with close()).
+  std::optional<uint64_t> int_property(const std::string& name) const;
+
 private:
   explicit event_store(std::unique_ptr<event_db> db, const event_store_options& opts);
   std::unique_ptr<event_db> db_;

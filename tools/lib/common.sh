@@ -27,6 +27,7 @@ SMITH_DEB_PACKAGES=(
   libprotobuf-dev protobuf-compiler librocksdb-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev curl systemd
+  libcpp-httplib-dev prometheus
 )
 
 # The one set of CMake arguments for build/, shared by demo.sh and test.sh so neither

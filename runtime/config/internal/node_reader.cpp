@@ -97,7 +97,7 @@ void read_persistence(toml_reader& r, const toml::table& doc, persistence_config
 node_config read_document(toml_reader& r, const toml::table& doc) {
   r.check_keys(doc,
                {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "plugins",
-                "persistence", "domain"},
+                "persistence", "domain", "http"},
                "at the top level");
   node_config result;
   read_node(r, doc, result);
@@ -109,6 +109,7 @@ node_config read_document(toml_reader& r, const toml::table& doc) {
   read_cluster(r, doc, result.cluster);
   read_plugins(r, doc, result.plugins);
   read_persistence(r, doc, result.persistence);
+  read_http(r, doc, result.http);
   result.domains = read_domains(r, doc);
   return result;
 }

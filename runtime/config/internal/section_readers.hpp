@@ -45,4 +45,8 @@ void read_settings(toml_reader& r, const toml::table& tbl, std::map<std::string,
 /// Reads `[plugins]` (dirs = [...]) into `out`.
 void read_plugins(toml_reader& r, const toml::table& doc, plugins_config& out);
 
+/// Reads `[http]` (enabled, listen = "host:port", allow_remote, threads) into `out`; a
+/// non-loopback host without `allow_remote = true` is an invalid_value error.
+void read_http(toml_reader& r, const toml::table& doc, http_config& out);
+
 } // namespace smith::config::internal
