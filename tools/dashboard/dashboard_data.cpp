@@ -59,27 +59,34 @@ nlohmann::json cluster_source::snapshot() {
   return last_;
 }
 
+ctl::client* cluster_source::client(nlohmann::json& errors) {
+  if (client_)
+    return client_.get();
+  auto conn = conn_ ? conn_() : nullptr;
+  if (!conn) {
+    errors.push_back(dashboard_error("", admin_verb::info,
+                                     {ctl::exit_unreachable, "UNREACHABLE",
+                                      name_ + " has no NATS connection (no [nats] urls, or "
+                                              "the node has not started)"}));
+    return nullptr;
+  }
+  ctl::client_options opts;
+  opts.server = name_;
+  opts.timeout = timeout_;
+  client_ = ctl::client::attach(std::move(opts), std::move(conn));
+  return client_.get();
+}
+
 nlohmann::json cluster_source::gather() {
   nlohmann::json out = {{"sampled_at_ms", dashboard_now_ms()},  {"nodes", nlohmann::json::array()},
                         {"silent", nlohmann::json::array()},    {"trees", nlohmann::json::array()},
                         {"agents", nlohmann::json::array()},    {"stats", nlohmann::json::array()},
                         {"errors", nlohmann::json::array()}};
   auto& errors = out["errors"];
-  if (!client_) {
-    auto conn = conn_ ? conn_() : nullptr;
-    if (!conn) {
-      errors.push_back(dashboard_error("", admin_verb::info,
-                                       {ctl::exit_unreachable, "UNREACHABLE",
-                                        name_ + " has no NATS connection (no [nats] urls, or "
-                                                "the node has not started)"}));
-      return out;
-    }
-    ctl::client_options opts;
-    opts.server = name_;
-    opts.timeout = timeout_;
-    client_ = ctl::client::attach(std::move(opts), std::move(conn));
-  }
-  auto found = client_->discover();
+  auto* c = client(errors);
+  if (c == nullptr)
+    return out;
+  auto found = c->discover();
   if (auto* f = std::get_if<ctl::failure>(&found)) {
     errors.push_back(dashboard_error("", admin_verb::info, *f));
     return out;
@@ -91,17 +98,17 @@ nlohmann::json cluster_source::gather() {
     out["silent"].push_back(s);
   for (auto& n : view.nodes) {
     dashboard_ask<v1::TreeReply>(
-      *client_, n.node(), admin_verb::tree, v1::TreeRequest{},
+      *c, n.node(), admin_verb::tree, v1::TreeRequest{},
       [](const v1::TreeReply& r, nlohmann::json& into) { into.push_back(ctl::to_json(r.tree())); },
       out["trees"], errors);
     dashboard_ask<v1::StatsReply>(
-      *client_, n.node(), admin_verb::stats, v1::StatsRequest{},
+      *c, n.node(), admin_verb::stats, v1::StatsRequest{},
       [](const v1::StatsReply& r, nlohmann::json& into) { into.push_back(ctl::to_json(r.stats())); },
       out["stats"], errors);
   }
   // The registry is replicated: any node's view is the cluster's.
   dashboard_ask<v1::AgentsReply>(
-    *client_, view.nodes.front().node(), admin_verb::agents, v1::AgentsRequest{},
+    *c, view.nodes.front().node(), admin_verb::agents, v1::AgentsRequest{},
     [](const v1::AgentsReply& r, nlohmann::json& into) {
       for (auto& rec : r.agents().records())
         into.push_back(ctl::to_json(rec));

@@ -54,6 +54,8 @@ public:
   nlohmann::json snapshot();
 
 private:
+  /// The client, made on first use; null (and an error in `errors`) without a connection.
+  ctl::client* client(nlohmann::json& errors);
   nlohmann::json gather();
 
   std::mutex mtx_;

@@ -1,10 +1,12 @@
 // Drives the dashboard of a running cluster in headless Chromium (Debian's /usr/bin/chromium
 // through playwright-core; no browser is downloaded): the page must show the nodes, the
 // supervision tree and the agents by state, then a crash caused with `smithctl agent kill`
-// must show up on the page (the child's restart count and the restart log) within a deadline.
+// must show up on the page (the child's restart count and the restart log) within a deadline;
+// traffic sent with `smithctl send` must show as a message rate.
 //
 // usage: node dashboard.test.mjs <dashboard url> <smithctl> <nats url> <agent> <node_modules dir>
 // Exit 0 when every check passed; 1 with the reason (and the page's text) otherwise.
+// SMITH_DASHBOARD_SCREENSHOT=<file.png> saves the page as it was at the end.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -45,6 +47,10 @@ async function run(page) {
   // Two samples exist before the crash, so the crash is seen as a change between samples.
   await page.waitForFunction(() => document.querySelectorAll('#restart-chart polyline').length === 1
     && document.querySelector('#restart-chart polyline').getAttribute('points').split(' ').length >= 2, null, { timeout: DEADLINE_MS });
+  // Message rates: traffic through the bridge shows as messages per second.
+  execFileSync(smithctl, ['--server', natsUrl, '--timeout', '5s', 'send', `echo-${node}-1`, 'echo', '--json', '{"text": "hi"}']);
+  await page.waitForFunction(() => Number(document.getElementById('rate-now').dataset.rate) > 0, null, { timeout: DEADLINE_MS });
+  check(true, `the message rate shows the traffic: ${await page.textContent('#rate-now')}`);
   const before = await restartsOf(page, key);
   const totalBefore = Number(await page.getAttribute('#restarts-now', 'data-total'));
   check(before === 0, `${agent} has restarted ${before} times before the crash`);
@@ -80,5 +86,7 @@ try {
   console.error(err.stack || String(err));
   console.error('--- page text ---\n' + await page.innerText('body').catch((e) => e.message));
 }
+if (process.env.SMITH_DASHBOARD_SCREENSHOT)
+  await page.screenshot({ path: process.env.SMITH_DASHBOARD_SCREENSHOT, fullPage: true }).catch((e) => console.error(e.message));
 await browser.close();
 process.exit(rc);

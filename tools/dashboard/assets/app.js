@@ -24,6 +24,13 @@ function el(tag, attrs, ...children) {
 const stateName = (s) => String(s || '').replace(/^LIFECYCLE_STATE_/, '').toLowerCase() || 'unknown';
 const healthName = (h) => String(h || '').replace(/^HEALTH_/, '').toLowerCase();
 const clock = (ms) => new Date(ms).toISOString().substring(11, 19);
+// A protobuf JSON Duration ("93.5s") as "1m 33s".
+function human(duration) {
+  const s = Math.floor(parseFloat(duration || '0'));
+  const parts = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
+  const first = parts.findIndex(([v]) => v > 0);
+  return first < 0 ? '0s' : parts.slice(first, first + 2).map(([v, u]) => `${v}${u}`).join(' ');
+}
 
 // -- derived figures -------------------------------------------------------------------------
 // Every child of every tree as [key, child, node, supervisor path].
@@ -84,7 +91,7 @@ function renderNodes(snap) {
   const body = $('nodes').tBodies[0];
   body.replaceChildren(...snap.nodes.map((n) => el('tr', { 'data-node': n.node },
     el('td', {}, n.node), el('td', {}, n.status), el('td', {}, n.version),
-    el('td', {}, n.uptime || ''), el('td', {}, num(n.agents)), el('td', {}, (n.domains || []).join(', ')))));
+    el('td', {}, human(n.uptime)), el('td', {}, num(n.agents)), el('td', {}, (n.domains || []).join(', ')))));
   for (const s of snap.silent)
     body.append(el('tr', { 'data-node': s, class: 'silent' }, el('td', {}, s), el('td', {}, 'not answering')));
 }
@@ -105,6 +112,7 @@ function renderCharts() {
   const last = history[history.length - 1];
   $('window').textContent = WINDOW;
   $('rate-now').textContent = last ? `now ${last.rate.toFixed(1)}` : '';
+  $('rate-now').setAttribute('data-rate', last ? last.rate.toFixed(3) : '0');
   $('restarts-now').textContent = last ? `total ${last.restarts}` : '';
   $('restarts-now').setAttribute('data-total', last ? String(last.restarts) : '0');
   renderChart($('rate-chart'), history.map((h) => h.rate));
