@@ -168,6 +168,12 @@ caf::error run_control(caf::blocking_actor* self, const admin_context& ctx,
       auto ms = req.drain_deadline().seconds() * 1000 + req.drain_deadline().nanos() / 1000000;
       return error_of(ask<ok_atom>(self, h, t, drain_atom::value, static_cast<uint64_t>(ms)));
     }
+    case v1::CONTROL_OP_KILL:
+      // Unconditional in CAF: the agent cannot trap it; its supervisor sees reason `kill`.
+      if (!h)
+        return caf::make_error(caf::sec::request_receiver_down, "agent '" + id + "' is not running");
+      self->send_exit(h, caf::exit_reason::kill);
+      return {};
     case v1::CONTROL_OP_STOP:
       if (!a.supervisor)
         return no_sup();

@@ -35,6 +35,9 @@ SMITH_DEB_PACKAGES=(
 SMITH_RELEASE_DIR="build"
 SMITH_RELEASE_ARGS=(-DSMITH_BUILD_TESTS=ON -DSMITH_SANITIZE=OFF)
 
+# The dashboard's browser test (tests/tools/dashboard) drives Debian's chromium headless.
+SMITH_DEB_PACKAGES+=(chromium)
+
 smith_info() { printf 'smith: %s\n' "$*"; }
 smith_die() { printf 'smith: error: %s\n' "$*" >&2; exit 1; }
 
@@ -97,7 +100,8 @@ smith_install_deps() {
   smith_info "installed: ${missing[*]}"
 }
 
-# The cross-language client test (tests/interop/node) needs node + npm; the machine image
+# The cross-language client test (tests/interop/node) and the dashboard's browser test
+# (playwright-core, listed there too) need node + npm; the machine image
 # ships a newer Node.js than Debian's, so Debian's is only installed when none is present.
 smith_install_node_deps() {
   local dir="$SMITH_ROOT/tests/interop/node"

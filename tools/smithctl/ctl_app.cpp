@@ -106,12 +106,12 @@ void add_memory(CLI::App& app, args& a) {
 }
 
 void add_control(CLI::App& app, args& a) {
-  auto* agent = app.add_subcommand("agent", "stop|restart|suspend|resume|drain an agent");
+  auto* agent = app.add_subcommand("agent", "stop|restart|suspend|resume|drain|kill an agent");
   agent->require_subcommand(1);
   const std::pair<const char*, v1::ControlOp> ops[] = {
     {"stop", v1::CONTROL_OP_STOP},       {"restart", v1::CONTROL_OP_RESTART},
     {"suspend", v1::CONTROL_OP_SUSPEND}, {"resume", v1::CONTROL_OP_RESUME},
-    {"drain", v1::CONTROL_OP_DRAIN}};
+    {"drain", v1::CONTROL_OP_DRAIN},     {"kill", v1::CONTROL_OP_KILL}};
   for (auto [name, op] : ops) {
     auto* sub = agent->add_subcommand(name, std::string{name} + " an agent");
     sub->add_option("agent", a.agent, "[domain/]name")->required();

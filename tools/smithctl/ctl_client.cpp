@@ -86,6 +86,11 @@ std::variant<std::unique_ptr<client>, failure> client::connect(const client_opti
   return std::unique_ptr<client>{new client(opts, std::move(*conn))};
 }
 
+std::unique_ptr<client> client::attach(client_options opts,
+                                       std::shared_ptr<nats::connection> conn) {
+  return std::unique_ptr<client>{new client(std::move(opts), std::move(conn))};
+}
+
 std::variant<cluster_view, failure> client::discover() {
   auto box = std::make_shared<inbox>();
   auto reply = conn_->new_inbox_prefix();

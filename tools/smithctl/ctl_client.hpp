@@ -53,6 +53,11 @@ public:
   /// Connects (within opts.timeout); a failure is exit_unreachable.
   static std::variant<std::unique_ptr<client>, failure> connect(const client_options& opts);
 
+  /// A client over an existing connection (e.g. a node's own rpc connection, which it keeps
+  /// owning); `opts.server` only names it in messages. `conn` must not be null.
+  static std::unique_ptr<client> attach(client_options opts,
+                                        std::shared_ptr<nats::connection> conn);
+
   /// Publishes smith.admin.ping and gathers InfoReply until every member any reply names
   /// has answered or the timeout passed. No answer at all is exit_unreachable.
   std::variant<cluster_view, failure> discover();

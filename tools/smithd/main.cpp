@@ -19,6 +19,7 @@
 #include "runtime/core/system_setup.hpp"
 #include "runtime/log/logging.hpp"
 #include "smith/version.hpp"
+#include "tools/dashboard/dashboard_routes.hpp"
 #include "tools/smithd/cluster_demo.hpp"
 #include "tools/smithd/demo_driver.hpp"
 #include "tools/smithd/service_notify.hpp"
@@ -103,6 +104,18 @@ int check_tree(const smith::config::node_config& cfg) {
   return 0;
 }
 
+/// The web dashboard on the node's HTTP endpoint; it asks the cluster over the node's rpc
+/// connection, which exists once start() returned (until then the page says so).
+void add_dashboard(smith::actors::node& node) {
+  auto& name = node.config().name;
+  auto source = std::make_shared<smith::dashboard::cluster_source>(
+    [&node]() -> std::shared_ptr<smith::nats::connection> {
+      return node.link() ? node.link()->rpc : nullptr;
+    },
+    "node " + name, std::chrono::milliseconds{1000});
+  smith::dashboard::add_dashboard_routes(node.http_routes(), std::move(source), name);
+}
+
 int run_node(const options& opts, const smith::config::node_config& cfg) {
   // The waiter blocks SIGINT/SIGTERM before CAF starts its threads, so that
   // they inherit the mask and only the waiter ever sees those signals.
@@ -123,6 +136,7 @@ int run_node(const options& opts, const smith::config::node_config& cfg) {
   configure_caf(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
   smith::actors::node node{sys, cfg, catalog, host};
+  add_dashboard(node);
   if (auto err = node.start()) {
     std::cerr << message_of(caf_cfg, err) << '\n';
     return ex_config;

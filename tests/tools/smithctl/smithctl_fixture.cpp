@@ -19,6 +19,7 @@ std::string write_config(const std::filesystem::path& dir, const std::string& na
                       << "[cluster]\nheartbeat_interval_ms = 200\ndown_after_ms = 1000\n"
                       << "[registry]\nheartbeat_interval_ms = 200\n"
                       << "[persistence]\nenabled = true\n"
+                      << "[http]\nlisten = \"127.0.0.1:0\"\n"
                       << "[[domain]]\nname = \"examples\"\nplugin = \"examples\"\n"
                       << "  [[domain.pool]]\n  agent = \"echo\"\n  instances = 2\n"
                       << "  [[domain.pool]]\n  agent = \"counter\"\n  instances = 1\n";
@@ -74,6 +75,20 @@ ctl_cluster::ctl_cluster() : url_(server_.url()) {
 ctl_result ctl_cluster::ctl(std::vector<std::string> args) const {
   args.insert(args.begin(), {"--server", url_, "--timeout", "5s"});
   return run_smithctl(std::move(args));
+}
+
+std::string ctl_cluster::http_address(size_t i) {
+  const std::string marker = "http listening on ";
+  std::string found;
+  nodes_.at(i)->wait_for_line(
+    [&](const std::string& l) {
+      auto at = l.find(marker);
+      if (at != std::string::npos)
+        found = l.substr(at + marker.size(), l.find_first_of("\" }", at + marker.size()) - at - marker.size());
+      return !found.empty();
+    },
+    std::chrono::seconds{10});
+  return found;
 }
 
 std::string ctl_cluster::logs() const {

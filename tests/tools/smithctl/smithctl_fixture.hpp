@@ -36,6 +36,9 @@ public:
   ctl_result ctl(std::vector<std::string> args) const;
 
   const std::string& url() const noexcept { return url_; }
+  /// "host:port" of node `i`'s HTTP endpoint (n1 = 0) from its log line "http listening on
+  /// ..."; empty when it logged none within 10 s.
+  std::string http_address(size_t i);
   /// All nodes' output so far, for failure messages.
   std::string logs() const;
 
