@@ -140,8 +140,10 @@ struct traced_cluster {
     client = *c;
     // Reachable over NATS (the bridges subscribe asynchronously).
     auto until = std::chrono::steady_clock::now() + 10s;
-    while (!ask("", "ready").has_value())
+    while (!ask("", "ready")) {
       REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until, "echo-nb-1 never answered");
+      std::this_thread::sleep_for(10ms); // poll interval
+    }
   }
 
   ~traced_cluster() {
