@@ -103,7 +103,9 @@ TEST_CASE("smithctl events keeps transitions and restart decisions across a node
   // Everything seen before the restart is still there, plus the new run's start.
   for (auto& [kind, count] : k1)
     CHECK_MESSAGE(k2[kind] >= count, kind);
-  CHECK(k2["supervisor child_terminated"] == 1);
+  CHECK(k2["supervisor child_terminated"] == 2); // the restart, then the node's stop
+  CHECK(k2["supervisor child_restarted"] == 1);
+  CHECK(k2["supervisor child_started"] == 2); // one per run of the node
   CHECK(k2["lifecycle registered -> active"] == 3);
   CHECK(k2["lifecycle draining -> terminated"] >= 2); // the restart, then the node's stop
   check_ordered_and_unique(after);

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
 
 #include "tests/tools/smithctl/smithctl_fixture.hpp"
 
@@ -31,11 +33,20 @@ struct trace_pair {
       nodes.push_back(std::make_unique<child_process>(
         std::vector<std::string>{bin_path("smithd"), "--config", file}));
     }
-    // Ready once smithctl reaches both echo agents through the cluster.
+    // Ready once both nodes know each other (smithctl then sees both) and smithctl reaches
+    // both echo agents through the cluster.
     auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (!both_members())
+      REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, nodes[0]->output());
     for (std::string target : {"echo-t1-1", "echo-t2-1"})
       while (send(target, "").rc != 0)
         REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, nodes[0]->output());
+  }
+
+  bool both_members() {
+    drain();
+    auto j = run_smithctl({"--server", server.url(), "--timeout", "2s", "--json", "nodes"}).json();
+    return !j.is_discarded() && j.contains("nodes") && j["nodes"].size() == 2;
   }
 
   /// Reads what the nodes wrote so far: at debug level they write enough to fill a pipe.
@@ -53,20 +64,38 @@ struct trace_pair {
     return run_smithctl(args);
   }
 
+  /// Whether line `l` of node `i` is about trace `id` and contains `what`. t1 writes text
+  /// (`... trace=<id>`), t2 JSON lines (`"trace_id":"<id>"` and `msg`).
+  static bool about(size_t i, const std::string& l, const std::string& id,
+                    const std::string& what) {
+    if (i == 0)
+      return l.find(what) != std::string::npos && l.find(" trace=" + id) != std::string::npos;
+    auto j = json::parse(l, nullptr, false);
+    return !j.is_discarded() && j.value("trace_id", std::string{}) == id
+           && j.value("msg", std::string{}).find(what) != std::string::npos;
+  }
+
+  /// The node (0 or 1) that logged a line about trace `id` containing `what(node)` within
+  /// 5 s, or -1.
+  int find_logger(const std::string& id, const std::function<std::string(size_t)>& what) {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      drain();
+      for (size_t i = 0; i < nodes.size(); ++i)
+        for (auto& l : nodes[i]->lines())
+          if (about(i, l, id, what(i)))
+            return static_cast<int>(i);
+    }
+    return -1;
+  }
+
   /// Whether node `i` logged (or logs within 5 s) a line about trace `id` containing `what`.
-  /// t1 writes text (`... trace=<id>`), t2 JSON lines (`"trace_id":"<id>"` and `msg`).
   bool logged(size_t i, const std::string& id, const std::string& what) {
-    auto match = [&](const std::string& l) {
-      if (i == 0)
-        return l.find(what) != std::string::npos && l.find(" trace=" + id) != std::string::npos;
-      auto j = json::parse(l, nullptr, false);
-      return !j.is_discarded() && j.value("trace_id", std::string{}) == id
-             && j.value("msg", std::string{}).find(what) != std::string::npos;
-    };
     for (auto& l : nodes[i]->lines())
-      if (match(l))
+      if (about(i, l, id, what))
         return true;
-    return nodes[i]->wait_for_line(match, 5s);
+    return nodes[i]->wait_for_line([&](const std::string& l) { return about(i, l, id, what); },
+                                   5s);
   }
 };
 
@@ -76,20 +105,26 @@ TEST_CASE("a request's trace id appears in the log of every node it crosses") {
   trace_pair p;
   const std::string parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
   const std::string id = "4bf92f3577b34da6a3ce929d0e0e4736";
-  // smithctl asks the first node (by name) for `send`: t1's admin service publishes both
-  // calls; the one to echo-t2-1 crosses to t2, whose bridge hands it to the agent.
+  // smithctl asks one node's admin service (the first by name) to send; that node publishes
+  // the call and the target's node hands it to the agent: one of the two sends crosses.
+  std::set<int> crossed;
   for (size_t target : {0u, 1u}) {
-    auto agent = target == 0 ? "echo-t1-1" : "echo-t2-1";
-    auto node = target == 0 ? "t1" : "t2";
+    std::string agent = target == 0 ? "echo-t1-1" : "echo-t2-1";
+    std::string node = target == 0 ? "t1" : "t2";
     auto r = p.send(agent, parent);
     INFO(r.out);
     REQUIRE(r.rc == 0);
     CHECK(r.json()["trace_id"] == id);
-    CHECK(p.logged(target, id, std::string{"bridge "} + node + ": request echo"));
-    CHECK(p.logged(target, id, std::string{"bridge "} + node + ": examples/" + agent
-                                 + " answered echo"));
-    CHECK(p.logged(0, id, std::string{"admin t1: send echo to examples/"} + agent));
+    CHECK(p.logged(target, id, "bridge " + node + ": request echo"));
+    CHECK(p.logged(target, id, "bridge " + node + ": examples/" + agent + " answered echo"));
+    auto admin = p.find_logger(id, [&](size_t i) {
+      return "admin t" + std::to_string(i + 1) + ": send echo to examples/" + agent;
+    });
+    REQUIRE(admin >= 0);
+    if (admin != static_cast<int>(target))
+      crossed.insert(static_cast<int>(target));
   }
+  CHECK_FALSE(crossed.empty());
 }
 
 TEST_CASE("smithctl send without a traceparent or with a malformed one gets a fresh trace") {
