@@ -37,7 +37,10 @@ public:
   bool admit(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_unit* eu);
 
   /// Wraps scheduled_actor::consume: holds user messages while suspended,
-  /// counts what was handled, and finishes a drain once the mailbox is empty.
+  /// counts what was handled, and finishes a drain once the mailbox is empty. A request
+  /// handed to a handler counts as in flight until its answer passes the reply tap; a
+  /// message enqueued while its sender's thread had a trace (log::trace_scope) is handled
+  /// in that trace.
   template <class Consume>
   caf::invoke_message_result consume(caf::scheduled_actor* self, caf::mailbox_element& x,
                                      Consume&& base) {
