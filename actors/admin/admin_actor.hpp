@@ -21,6 +21,10 @@ namespace smith::domain {
 class domain_catalog;
 } // namespace smith::domain
 
+namespace smith::persistence {
+class event_store;
+} // namespace smith::persistence
+
 namespace smith::actors {
 
 using admin_request_atom = caf::atom_constant<caf::atom("admreq")>;
@@ -35,6 +39,9 @@ struct admin_options {
   const domain::domain_catalog* catalog = nullptr;
   /// Domain management supplied by the node (see admin_hooks); empty members are fine.
   admin_hooks hooks;
+  /// The node's event store, read by `events` for the history persisted before the live
+  /// rings (supervisor decisions, lifecycle transitions); null = live history only.
+  std::shared_ptr<const persistence::event_store> store;
   /// Longest wait for one answer of the registry, a supervisor or an agent.
   std::chrono::milliseconds query_timeout{2000};
   /// Most requests handled at once; more are answered UNAVAILABLE ("busy").

@@ -105,7 +105,7 @@ admin_reply do_inspect(caf::blocking_actor* self, const admin_context& ctx,
     x->set_monotonic_ns(e.monotonic_ns);
   }
   fill_counters(*out, *st);
-  out->set_in_flight(a->record.load.in_flight);
+  out->set_in_flight(st->counters.in_flight); // live, not the last heartbeat's
   out->set_health(registry::to_string(a->record.health_));
   fill_state(self, ctx, *a, *out);
   return pack(reply);
@@ -140,6 +140,7 @@ admin_reply do_events(caf::blocking_actor* self, const admin_context& ctx,
     *x.mutable_at() = timestamp_of(t.at_ns + offset);
     all.push_back(std::move(x));
   }
+  merge_persisted_history(ctx, *a, offset, all);
   std::stable_sort(all.begin(), all.end(),
                    [](auto& x, auto& y) { return x.monotonic_ns() < y.monotonic_ns(); });
   v1::EventsReply reply;

@@ -37,3 +37,19 @@ caf::expected<located_agent> locate(caf::blocking_actor* self, const admin_conte
 caf::expected<caf::actor> root_of(const admin_context& ctx);
 
 } // namespace smith::actors::admin_impl
+
+namespace smith::actors::admin_impl {
+
+/// Adds to `events` (built from the live rings: the supervisor's retained decisions and the
+/// agent's lifecycle history of this incarnation) what the node's event store recorded about
+/// agent `a` before: its supervisor's decisions and its lifecycle transitions, including
+/// those of earlier incarnations and of the node's earlier runs. An entry the live rings
+/// also hold is left out (decisions: same kind, reason, incarnation and monotonic time;
+/// transitions: same states and reason, recorded within 250 ms). Persisted entries get
+/// `at` from their wall-clock record and `monotonic_ns` = wall time - `wall_offset_ns`, so
+/// that sorting by monotonic_ns orders old and live events together. Without a store it
+/// adds nothing; a store that cannot be read is logged (warning) and skipped.
+void merge_persisted_history(const admin_context& ctx, const located_agent& a,
+                             int64_t wall_offset_ns, std::vector<admin::v1::Event>& events);
+
+} // namespace smith::actors::admin_impl

@@ -2,13 +2,17 @@
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <atomic>
+
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/admin/admin_worker.hpp"
 #include "runtime/agent/endpoint.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/bridge/wire_code.hpp"
 #include "runtime/domain/domain_catalog.hpp"
+#include "runtime/log/trace_context.hpp"
 #include "runtime/nats/connection.hpp"
 #include "runtime/nats/nats_errc.hpp"
 #include "runtime/registry/registry_api.hpp"
@@ -89,6 +93,21 @@ std::chrono::milliseconds timeout_of(const v1::SendRequest& req) {
   return std::chrono::milliseconds{ms > 0 ? ms : 5000};
 }
 
+/// The trace a send continues: the request's traceparent, or a new trace when it has none or
+/// a malformed one (logged once per process: smithctl is the only sender).
+std::string send_trace(const admin_context& ctx, const v1::SendRequest& req) {
+  if (req.traceparent().empty())
+    return bridge::new_traceparent();
+  if (bridge::valid_traceparent(req.traceparent()))
+    return bridge::child_traceparent(req.traceparent());
+  static std::atomic<bool> warned{false};
+  if (!warned.exchange(true))
+    spdlog::warn("admin {}: send with a malformed traceparent {}: started a new trace; further "
+                 "ones are not logged",
+                 ctx.opts.node, bridge::quote(req.traceparent()));
+  return bridge::new_traceparent();
+}
+
 } // namespace
 
 std::string render_json(const std::string& type, const std::string& bytes, std::string& error) {
@@ -127,11 +146,18 @@ admin_reply do_send(caf::blocking_actor* self, const admin_context& ctx,
   if (!subject)
     return fail<v1::SendReply>(self->system(), "send", subject.error());
   auto timeout = timeout_of(req);
+  auto tp = send_trace(ctx, req);
+  log::trace_scope trace{tp};
+  spdlog::debug("admin {}: send {} to {}/{}", ctx.opts.node, req.action(), rec->id.domain,
+                rec->id.name);
   auto hs = bridge::request_headers(desc->full_name(), std::chrono::system_clock::now() + timeout,
-                                    bridge::new_msg_id(), "smithctl/" + ctx.opts.node, "");
+                                    bridge::new_msg_id(), "smithctl/" + ctx.opts.node, tp);
   auto start = std::chrono::steady_clock::now();
   auto res = ctx.opts.link->rpc->request(*subject, hs, msg->SerializeAsString(), timeout);
   auto took = std::chrono::steady_clock::now() - start;
+  if (!res || res->no_responders)
+    spdlog::info("admin {}: send to {} failed: {}", ctx.opts.node, *subject,
+                 res ? std::string{"no responders"} : text_of(self->system(), res.error()));
   if (!res)
     return fail<v1::SendReply>(v1::ADMIN_ERROR_CODE_UNAVAILABLE,
                                "send to " + *subject + ": " + text_of(self->system(), res.error()));
@@ -152,6 +178,7 @@ admin_reply do_send(caf::blocking_actor* self, const admin_context& ctx,
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(took).count();
   out->mutable_latency()->set_seconds(ns / 1000000000);
   out->mutable_latency()->set_nanos(static_cast<int32_t>(ns % 1000000000));
+  out->set_trace_id(std::string{log::current_trace_id()});
   return pack(reply);
 }
 

@@ -8,6 +8,7 @@
 #include "runtime/bridge/replies.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/metrics/latency_histogram.hpp"
+#include "runtime/log/trace_context.hpp"
 
 namespace smith::actors {
 
@@ -18,10 +19,15 @@ using std::chrono::system_clock;
 /// How long a one-way message (no reply subject, hence no deadline) may take.
 constexpr auto one_way_timeout = std::chrono::seconds{30};
 
+/// Most senders remembered by warn_bad_trace.
+constexpr size_t trace_warned_limit = 1024;
+
 /// Counts a rejection and tells the sender, if there is one to tell.
 void reject(bridge_self* self, const bridge::inbound_request& req, caf::error err) {
   auto& st = self->state;
   st.counters->reject(bridge::code_of(err));
+  spdlog::debug("bridge {}: refused {} for {}/{}: {}", st.opts.node, req.target.action,
+                req.target.domain, req.target.name, self->system().render(err));
   if (!req.reply.empty() && st.opts.link) {
     bridge::publish_error(*st.opts.link->rpc, req.reply, err, req.msg_id);
     return;
@@ -51,12 +57,15 @@ void deliver(bridge_self* self, const bridge::inbound_request& req, agent::endpo
                 .count();
   stat.processing_ns += took;
   metrics::observe_latency(stat.latency_counts, took);
+  log::trace_scope trace{req.traceparent};
   if (!res) {
     ++stat.errors;
     stat.last_error = bridge::error_text(res.error());
     reject(self, req, std::move(res.error()));
     return;
   }
+  spdlog::debug("bridge {}: {}/{} answered {}", st.opts.node, req.target.domain,
+                req.target.name, req.target.action);
   if (req.reply.empty() || !st.opts.link)
     return;
   auto err = bridge::publish_reply(*st.opts.link->rpc, req.reply, **res, req.msg_id,
@@ -110,13 +119,20 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
   // The fast path needs only immutable things: the agent's handle and its endpoints.
   caf::actor agent = direct ? direct->handle : caf::actor{};
   auto endpoints = direct ? direct->endpoints : nullptr;
-  return [me, link, limits, counters, agent, endpoints](nats::inbound_msg&& m) {
+  auto node = self->state.opts.node;
+  return [me, link, limits, counters, agent, endpoints, node](nats::inbound_msg&& m) {
     counters->inbound.fetch_add(1, std::memory_order_relaxed);
     auto req = bridge::validate_inbound(m.subject, m.reply, m.headers, m.data, limits,
                                         system_clock::now());
     if (req && req->reply.empty() && endpoints) {
       auto* ep = endpoints->find(req->target.action);
       if (ep && ep->post && req->type == ep->request_type) {
+        log::trace_scope trace{req->traceparent}; // the agent picks it up as it accepts
+        if (req->trace_replaced)
+          warn_bad_trace(*counters, node, *req);
+        spdlog::debug("bridge {}: one-way {} for {}/{} from {}", node, req->target.action,
+                      req->target.domain, req->target.name,
+                      req->sender.empty() ? "?" : req->sender);
         if (auto err = ep->post(agent, req->payload))
           counters->reject(bridge::code_of(err));
         return;
@@ -136,9 +152,30 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
   };
 }
 
+void warn_bad_trace(wire_counters& counters, const std::string& node,
+                    const bridge::inbound_request& req) {
+  auto source = req.sender.empty() ? std::string{"an anonymous sender"} : req.sender;
+  {
+    std::lock_guard guard{counters.trace_warned_mtx};
+    if (counters.trace_warned.size() >= trace_warned_limit
+        || !counters.trace_warned.insert(source).second)
+      return;
+  }
+  spdlog::warn("bridge {}: malformed traceparent from {} (request {} for {}/{}): started a new "
+               "trace; further malformed ones from this sender are not logged",
+               node, source, req.target.action, req.target.domain, req.target.name);
+}
+
 void on_inbound(bridge_self* self, bridge::inbound_request& req) {
   auto& st = self->state;
   auto& t = req.target;
+  // Everything done for this request from here on (the agents it reaches, the calls they
+  // make, the log lines) carries its trace.
+  log::trace_scope trace{req.traceparent};
+  if (req.trace_replaced)
+    warn_bad_trace(*st.counters, st.opts.node, req);
+  spdlog::debug("bridge {}: request {} for {}/{} from {}", st.opts.node, t.action, t.domain,
+                t.name, req.sender.empty() ? "?" : req.sender);
   if (t.kind == bridge::target_kind::broadcast) {
     for (auto* a : st.agents.members(t.domain))
       if (a->endpoints && a->endpoints->find(t.action))

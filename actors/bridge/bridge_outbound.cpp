@@ -10,6 +10,7 @@
 #include "runtime/bridge/replies.hpp"
 #include "runtime/bridge/subject.hpp"
 #include "runtime/bridge/wire.hpp"
+#include "runtime/log/trace_context.hpp"
 
 namespace smith::actors {
 
@@ -118,10 +119,22 @@ void count_outbound(bridge_self* self, const char* kind, const bridge::call_requ
   ++self->state.stats.outbound[std::string{kind} + "." + cr.target.domain + "." + cr.action];
 }
 
+/// Gives `cr` a trace if its caller had none, and logs the call with it.
+void trace_call(bridge_self* self, bridge::call_request& cr, const char* what) {
+  if (cr.traceparent.empty())
+    cr.traceparent = bridge::new_traceparent();
+  log::trace_scope trace{cr.traceparent};
+  spdlog::debug("bridge {}: {} {} of {}/{}", self->state.opts.node, what, cr.action,
+                cr.target.domain, cr.target.name);
+}
+
 } // namespace
 
 void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
   count_outbound(self, "call", cr);
+  trace_call(self, cr, "call");
+  // A local agent accepting the call (in invoke) takes the trace from this scope.
+  log::trace_scope trace{cr.traceparent};
   if (auto* a = local_target(self, cr)) {
     invoke_local(self, *a, cr, [rp](agent::endpoint_result res) mutable {
       if (res)
@@ -137,6 +150,8 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp) {
   ++self->state.stats.casts;
   count_outbound(self, "cast", cr);
+  trace_call(self, cr, "cast");
+  log::trace_scope trace{cr.traceparent};
   if (auto res = self->state.out->cast(cr)) { // the same path as bridge::cast
     if (*res)
       rp.deliver(std::move(*res));
@@ -162,6 +177,7 @@ void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
                caf::response_promise rp) {
   count_outbound(self, "gather", cr);
   cr.target.name = "_all";
+  trace_call(self, cr, "gather");
   call_remote(self, cr, pending_call{rp, {}, true, expected, {}});
 }
 

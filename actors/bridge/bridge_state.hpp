@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,10 +28,19 @@ namespace smith::actors {
 struct wire_counters {
   std::atomic<uint64_t> inbound{0};
   std::array<std::atomic<uint64_t>, 16> rejected{};
+  /// Senders already warned about for a malformed traceparent (see warn_bad_trace).
+  std::mutex trace_warned_mtx;
+  std::set<std::string> trace_warned;
   void reject(bridge::wire_code code) {
     rejected[static_cast<size_t>(code) % rejected.size()].fetch_add(1, std::memory_order_relaxed);
   }
 };
+
+/// Logs (warning) that `req` came with a malformed traceparent, replaced by a new trace: once
+/// per sender (Smith-Sender, "an anonymous sender" without one; at most 1024 senders are
+/// remembered, later ones are not warned about). Thread-safe.
+void warn_bad_trace(wire_counters& counters, const std::string& node,
+                    const bridge::inbound_request& req);
 
 /// A call of ours waiting for its reply over NATS.
 struct pending_call {

@@ -228,6 +228,7 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
     ao.catalog = &catalog;
     ao.hooks = std::move(hooks);
     ao.http_address = http_address_of(cfg.http);
+    ao.store = store;
     root.children.push_back(admin_child(std::move(ao)));
   }
   for (size_t i = 0; i < cfg.domains.size(); ++i) {

@@ -90,6 +90,7 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
                              + std::to_string(cfg_.mailbox_capacity) + ")"));
     return false;
   }
+  keep_trace(x);
   return true;
 }
 
@@ -111,6 +112,8 @@ caf::error agent_core::start(caf::scheduled_actor* self,
     ++counters_.errors;
     meter_->errors.fetch_add(1, std::memory_order_relaxed);
     note_error("handler threw: " + what);
+    // Runs inside the handler's trace scope: the line carries the request's trace id.
+    spdlog::warn("agent {}: handler threw: {}", qualified_name(cfg_.id), what);
     return caf::make_error(agent_errc::handler_exception, qualified_name(cfg_.id) + ": " + what);
   });
   self->set_default_handler([this](caf::scheduled_actor*, caf::message_view& x)
@@ -224,6 +227,7 @@ agent_status agent_core::status() const {
   st.counters.rejected_overloaded = rejected_overloaded_.load(std::memory_order_relaxed);
   st.counters.rejected_draining = rejected_draining_.load(std::memory_order_relaxed);
   st.counters.mailbox_depth = queued_.load(std::memory_order_relaxed);
+  st.counters.in_flight = in_flight();
   return st;
 }
 

@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include <caf/behavior.hpp>
 #include <caf/error.hpp>
@@ -17,6 +21,8 @@
 #include "runtime/agent/agent_snapshot.hpp"
 #include "runtime/agent/agent_status.hpp"
 #include "runtime/agent/journal.hpp"
+#include "runtime/agent/reply_tap.hpp"
+#include "runtime/log/trace_context.hpp"
 #include "runtime/registry/registry_api.hpp"
 
 namespace smith::agent {
@@ -36,7 +42,10 @@ public:
   bool admit(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_unit* eu);
 
   /// Wraps scheduled_actor::consume: holds user messages while suspended,
-  /// counts what was handled, and finishes a drain once the mailbox is empty.
+  /// counts what was handled, and finishes a drain once the mailbox is empty. A request
+  /// handed to a handler counts as in flight until its answer passes the reply tap; a
+  /// message enqueued while its sender's thread had a trace (log::trace_scope) is handled
+  /// in that trace.
   template <class Consume>
   caf::invoke_message_result consume(caf::scheduled_actor* self, caf::mailbox_element& x,
                                      Consume&& base) {
@@ -45,7 +54,19 @@ public:
     // state with every event its predecessors persisted.
     if (user && (suspended_ || (journal_ && journal_->pending() > 0)))
       return caf::invoke_message_result::skipped;
+    bool tapped = user && tap_request(self, x);
+    // The handler runs in the trace of the request (log lines, calls it makes).
+    auto trace = user ? take_trace(x) : std::string{};
+    std::optional<log::trace_scope> scope;
+    if (!trace.empty())
+      scope.emplace(trace);
     auto res = base(x);
+    if (res == caf::invoke_message_result::skipped) {
+      if (tapped)
+        untap_request(x); // still in the mailbox: counted again when it is handled
+      if (!trace.empty())
+        keep_trace(x, std::move(trace));
+    }
     if (user && res != caf::invoke_message_result::skipped)
       after_user_message(self, res);
     return res;
@@ -100,7 +121,24 @@ public:
   /// control message): only those are bounded, held and counted.
   static bool is_user_message(const caf::mailbox_element& x);
 
+  /// Requests accepted (a handler started on them) and not answered yet.
+  uint64_t in_flight() const noexcept {
+    return in_flight_->value.load(std::memory_order_acquire);
+  }
+
 private:
+  /// Remembers the thread's current traceparent (log::current_traceparent) for user message
+  /// `x`, being enqueued by that thread; nothing when there is none.
+  void keep_trace(const caf::mailbox_element& x);
+  /// Remembers `traceparent` for `x`.
+  void keep_trace(const caf::mailbox_element& x, std::string traceparent);
+  /// Removes and returns what keep_trace remembered for `x` (empty if nothing).
+  std::string take_trace(const caf::mailbox_element& x);
+  /// Routes the answer to request `x` through the reply tap and counts it in flight; false
+  /// (nothing changed) if `x` is no request or has nobody to answer.
+  bool tap_request(caf::scheduled_actor* self, caf::mailbox_element& x);
+  /// Undoes tap_request for a request the behaviour skipped.
+  void untap_request(caf::mailbox_element& x);
   void after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res);
   caf::error suspend(caf::scheduled_actor* self);
   caf::error resume(caf::scheduled_actor* self);
@@ -131,6 +169,13 @@ private:
   agent_counters counters_;
   /// This agent's entry in agent_meters (after queued_, which it points to).
   std::unique_ptr<agent_meter> meter_;
+  std::shared_ptr<in_flight_counter> in_flight_ = std::make_shared<in_flight_counter>();
+  caf::strong_actor_ptr reply_tap_; // made on the first request
+  // Traceparents of accepted, not yet handled user messages, by mailbox element: written by
+  // senders' threads in admit, taken by the agent. `traced_` spares untraced traffic the lock.
+  std::mutex traces_mtx_;
+  std::unordered_map<const caf::mailbox_element*, std::string> traces_;
+  std::atomic<size_t> traced_{0};
 };
 
 } // namespace smith::agent

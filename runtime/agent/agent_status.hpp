@@ -31,6 +31,9 @@ struct agent_counters {
   uint64_t mailbox_depth = 0;
   /// Text of the most recent error, empty if none.
   std::string last_error;
+  /// Requests accepted (a handler ran on them) and not answered yet, e.g. held in a
+  /// response promise while an event is persisted.
+  uint64_t in_flight = 0;
 };
 
 /// Answer to `status`.
@@ -46,7 +49,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agent_counters& x) {
   return f(caf::meta::type_name("smith.agent_counters"), x.handled, x.errors,
            x.rejected_overloaded, x.rejected_draining, x.unexpected, x.restarts, x.mailbox_depth,
-           x.last_error);
+           x.last_error, x.in_flight);
 }
 
 template <class Inspector>

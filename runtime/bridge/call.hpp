@@ -20,6 +20,7 @@
 
 #include "runtime/bridge/bridge_api.hpp"
 #include "runtime/bridge/wire.hpp"
+#include "runtime/log/trace_context.hpp"
 
 namespace smith::bridge {
 
@@ -48,7 +49,9 @@ caf::error normalize_call_error(caf::error err);
 
 /// Calls `action` of `ref` with `req`, answering `on_done(caf::expected<Resp>)` exactly once
 /// in `self`'s context: the reply, the agent's or the wire's error (a wire_code), or
-/// DEADLINE_EXCEEDED once `deadline` passed. `Self` is any event-based actor (typed or not).
+/// DEADLINE_EXCEEDED once `deadline` passed. Made while this thread handles a traced request
+/// (log::current_traceparent(), e.g. inside an SDK agent's handler), the call carries that
+/// trace (same trace id, a new span id per hop); otherwise the bridge starts a new trace. `Self` is any event-based actor (typed or not).
 template <class Resp, class Self, class F>
 void call(Self* self, agent_ref ref, std::string action, wire_payload req, wall_time deadline,
           F on_done) {
@@ -59,7 +62,9 @@ void call(Self* self, agent_ref ref, std::string action, wire_payload req, wall_
   }
   auto left = deadline - std::chrono::system_clock::now();
   auto timeout = std::chrono::duration_cast<caf::timespan>(left) + call_grace;
-  call_request cr{std::move(ref), std::move(action), std::move(req), deadline, {}, {}};
+  // Called while handling a traced request: the call continues that trace.
+  call_request cr{std::move(ref), std::move(action), std::move(req), deadline,
+                  std::string{log::current_traceparent()}, {}};
   self->request(br, timeout, call_atom::value, std::move(cr))
     .then([on_done](wire_payload& p) mutable { on_done(payload_as<Resp>(p)); },
           [on_done](caf::error& err) mutable {
@@ -84,7 +89,8 @@ caf::expected<Resp> call_blocking(caf::scoped_actor& self, agent_ref ref, std::s
     return caf::make_error(wire_code::unavailable, "no bridge on this node");
   auto left = deadline - std::chrono::system_clock::now();
   auto timeout = std::chrono::duration_cast<caf::timespan>(left) + call_grace;
-  call_request cr{std::move(ref), std::move(action), copy_payload(req), deadline, {}, {}};
+  call_request cr{std::move(ref), std::move(action), copy_payload(req), deadline,
+                  std::string{log::current_traceparent()}, {}};
   caf::expected<Resp> out{caf::error{}};
   self->request(br, timeout, call_atom::value, std::move(cr))
     .receive([&](wire_payload& p) { out = payload_as<Resp>(p); },

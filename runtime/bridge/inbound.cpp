@@ -78,7 +78,8 @@ std::optional<caf::error> check_headers(inbound_request& req, const nats::header
   if (auto* s = nats::find_header(hs, header::sender))
     req.sender = *s;
   auto* tp = nats::find_header(hs, header::traceparent);
-  req.traceparent = tp != nullptr && valid_traceparent(*tp) ? *tp : new_traceparent();
+  req.trace_replaced = tp != nullptr && !valid_traceparent(*tp);
+  req.traceparent = tp != nullptr && !req.trace_replaced ? *tp : new_traceparent();
   return std::nullopt;
 }
 

@@ -44,6 +44,8 @@ struct inbound_request {
   std::string sender;
   /// `traceparent` if valid, else a new one.
   std::string traceparent;
+  /// Whether a `traceparent` header was present but malformed (and replaced by a new trace).
+  bool trace_replaced = false;
 };
 
 /// Checks one inbound message against the wire rules, in this order, and returns the

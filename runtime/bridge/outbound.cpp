@@ -120,7 +120,8 @@ std::shared_ptr<outbound> outbound::find(caf::actor_system& sys) {
 
 caf::error cast(caf::actor_system& sys, agent_ref ref, std::string action, wire_payload req,
                 wall_time deadline) {
-  call_request cr{std::move(ref), std::move(action), std::move(req), deadline, {}, {}};
+  call_request cr{std::move(ref), std::move(action), std::move(req), deadline,
+                  std::string{log::current_traceparent()}, {}};
   if (auto ob = outbound::find(sys))
     if (auto res = ob->cast(cr))
       return std::move(*res);

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "runtime/config/config_errc.hpp"
+#include "runtime/log/trace_context.hpp"
 
 namespace smith::log {
 
@@ -21,10 +22,14 @@ public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     auto secs = std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch());
     auto lv = spdlog::level::to_string_view(msg.level);
-    auto line = fmt::format(R"({{"ts_us":{},"level":"{}","node":"{}","msg":"{}"}})",
+    auto line = fmt::format(R"({{"ts_us":{},"level":"{}","node":"{}","msg":"{}")",
                             secs.count(), std::string_view{lv.data(), lv.size()},
                             json_escape(node_),
                             json_escape({msg.payload.data(), msg.payload.size()}));
+    // The id is 32 hex digits (current_trace_id checks the shape): nothing to escape.
+    if (auto trace = current_trace_id(); !trace.empty())
+      line.append(R"(,"trace_id":")").append(trace).append("\"");
+    line.push_back('}');
     dest.append(line.data(), line.data() + line.size());
     dest.push_back('\n');
   }
@@ -35,6 +40,24 @@ public:
 
 private:
   std::string node_;
+};
+
+/// `%*` in a text pattern: " trace=<id>" while the thread handles a traced request.
+class trace_flag final : public spdlog::custom_flag_formatter {
+public:
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    auto trace = current_trace_id();
+    if (trace.empty())
+      return;
+    static constexpr std::string_view key = " trace=";
+    dest.append(key.data(), key.data() + key.size());
+    dest.append(trace.data(), trace.data() + trace.size());
+  }
+
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<trace_flag>();
+  }
 };
 
 } // namespace
@@ -63,17 +86,25 @@ std::string json_escape(std::string_view text) {
 }
 
 caf::error setup_logging(const config::log_config& cfg, const std::string& node) {
+  return setup_logging(cfg, node, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+}
+
+caf::error setup_logging(const config::log_config& cfg, const std::string& node,
+                         std::shared_ptr<spdlog::sinks::sink> sink) {
   auto level = spdlog::level::from_str(cfg.level);
   if (level == spdlog::level::off && cfg.level != "off")
     return caf::make_error(config::config_errc::invalid_value,
                            "unknown log level '" + cfg.level + "'");
   // Not registered by name: a process (or a test) may set logging up more than once.
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("smith." + node, std::move(sink));
-  if (cfg.format == config::log_format::json)
+  if (cfg.format == config::log_format::json) {
     logger->set_formatter(std::make_unique<json_formatter>(node));
-  else
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [" + node + "] %v");
+  } else {
+    auto f = std::make_unique<spdlog::pattern_formatter>();
+    f->add_flag<trace_flag>('*').set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [" + node
+                                             + "] %v%*");
+    logger->set_formatter(std::move(f));
+  }
   logger->set_level(level);
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));

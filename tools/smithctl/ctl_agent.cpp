@@ -99,7 +99,7 @@ int cmd_inspect(const globals& g, const std::string& agent) {
 }
 
 int cmd_send(const globals& g, const std::string& agent, const std::string& action,
-             const std::string& json) {
+             const std::string& json, const std::string& traceparent) {
   auto so = open_session(g);
   if (auto* f = std::get_if<failure>(&so))
     return report(*f, g.json);
@@ -108,6 +108,7 @@ int cmd_send(const globals& g, const std::string& agent, const std::string& acti
   *req.mutable_agent() = parse_ref(agent);
   req.set_action(action);
   req.set_json(json);
+  req.set_traceparent(traceparent);
   auto t = g.net.timeout;
   req.mutable_timeout()->set_seconds(t.count() / 1000);
   req.mutable_timeout()->set_nanos(static_cast<int32_t>(t.count() % 1000) * 1000000);
@@ -120,7 +121,10 @@ int cmd_send(const globals& g, const std::string& agent, const std::string& acti
   auto body = parse_json(r.reply_json());
   if (g.json) {
     auto lat = r.latency().seconds() * 1e3 + r.latency().nanos() / 1e6;
-    print_json({{"reply_type", r.reply_type()}, {"reply", body}, {"latency_ms", lat}});
+    print_json({{"reply_type", r.reply_type()},
+                {"reply", body},
+                {"latency_ms", lat},
+                {"trace_id", r.trace_id()}});
   } else {
     std::cout << r.reply_type() << " " << body.dump(2) << "\n";
   }

@@ -22,6 +22,7 @@ struct args {
   globals g;
   std::string timeout = "2s";
   std::string node, agent, action, json_body, spec, name, version, deadline = "5s";
+  std::string traceparent;
   std::string capability, range, interval = "1s";
   agent_filter filter;
   memory_args memory;
@@ -66,7 +67,11 @@ void add_reads(CLI::App& app, args& a) {
   send->add_option("agent", a.agent, "[domain/]name")->required();
   send->add_option("action", a.action, "action (endpoint)")->required();
   send->add_option("--json,--body", a.json_body, "request as protobuf JSON")->required();
-  send->callback([&] { a.verb = [&] { return cmd_send(a.g, a.agent, a.action, a.json_body); }; });
+  send->add_option("--traceparent", a.traceparent,
+                   "W3C traceparent to continue (default: the node starts a trace)");
+  send->callback([&] {
+    a.verb = [&] { return cmd_send(a.g, a.agent, a.action, a.json_body, a.traceparent); };
+  });
   auto* events = app.add_subcommand("events", "supervisor and lifecycle events of an agent");
   events->add_option("agent", a.agent, "[domain/]name")->required();
   events->add_flag("-f,--follow", a.follow, "keep polling for new events");

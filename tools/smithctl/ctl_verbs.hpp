@@ -48,7 +48,7 @@ int cmd_find(const globals& g, const std::string& capability, const std::string&
              bool healthy);
 int cmd_inspect(const globals& g, const std::string& agent);
 int cmd_send(const globals& g, const std::string& agent, const std::string& action,
-             const std::string& json);
+             const std::string& json, const std::string& traceparent = {});
 int cmd_events(const globals& g, const std::string& agent, bool follow, uint32_t iterations,
                std::chrono::milliseconds interval);
 int cmd_control(const globals& g, admin::v1::ControlOp op, const std::string& agent,

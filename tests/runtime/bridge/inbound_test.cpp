@@ -60,6 +60,7 @@ TEST_CASE("a valid request yields its target, typed payload and headers") {
   CHECK(r->msg_id == "m-1");
   CHECK(r->sender == "n1/ex/a");
   CHECK(r->traceparent == "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  CHECK_FALSE(r->trace_replaced);
 }
 
 TEST_CASE("a missing message id and a malformed traceparent are generated, not rejected") {
@@ -70,6 +71,11 @@ TEST_CASE("a missing message id and a malformed traceparent are generated, not r
   CHECK(valid_msg_id(r->msg_id));
   CHECK(r->msg_id.size() == 22);
   CHECK(valid_traceparent(r->traceparent));
+  CHECK(r->trace_replaced); // the bridge warns about it (once per sender)
+  auto none = validate_inbound(subject, inbox, request(), "", {}, now);
+  REQUIRE(none);
+  CHECK(valid_traceparent(none->traceparent));
+  CHECK_FALSE(none->trace_replaced); // absent is not malformed
 }
 
 TEST_CASE("one-way messages need no deadline, well-known protobuf types are known") {

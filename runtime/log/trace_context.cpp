@@ -1,0 +1,42 @@
+// The thread's current trace context.
+#include "runtime/log/trace_context.hpp"
+
+namespace smith::log {
+
+namespace {
+
+std::string& trace_context_slot() {
+  thread_local std::string current;
+  return current;
+}
+
+} // namespace
+
+std::string_view current_traceparent() noexcept {
+  return trace_context_slot();
+}
+
+std::string_view current_trace_id() noexcept {
+  std::string_view tp = trace_context_slot();
+  // "00-" + 32 hex + "-" + 16 hex + "-" + 2 hex. Checked here too: log lines (JSON) print
+  // the id unescaped.
+  if (tp.size() < 55 || tp[2] != '-' || tp[35] != '-')
+    return {};
+  auto id = tp.substr(3, 32);
+  for (auto c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return {};
+  return id;
+}
+
+trace_scope::trace_scope(std::string_view traceparent) {
+  auto& slot = trace_context_slot();
+  previous_.swap(slot);
+  slot.assign(traceparent);
+}
+
+trace_scope::~trace_scope() {
+  trace_context_slot().swap(previous_);
+}
+
+} // namespace smith::log
