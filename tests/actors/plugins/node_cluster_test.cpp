@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include "actors/cluster/cluster_api.hpp"
@@ -40,11 +41,17 @@ std::string info_of(nats::connection& c, const std::string& node) {
   });
   REQUIRE(sub);
   REQUIRE_FALSE(c.flush(2s));
-  REQUIRE_FALSE(c.publish("$SRV.INFO.smith", inbox, {}, ""));
-  REQUIRE(test::eventually([&] {
+  auto answered = [&] {
     std::lock_guard<std::mutex> guard{mtx};
     return !found.empty();
-  }, 5s));
+  };
+  // Asked again until the node answers: its responder may still be subscribing.
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (!answered() && std::chrono::steady_clock::now() < until) {
+    REQUIRE_FALSE(c.publish("$SRV.INFO.smith", inbox, {}, ""));
+    test::eventually(answered, 200ms);
+  }
+  REQUIRE(answered());
   std::lock_guard<std::mutex> guard{mtx};
   return found;
 }
@@ -74,6 +81,19 @@ bool lists(const std::vector<std::string>& xs, const std::string& x) {
   return std::find(xs.begin(), xs.end(), x) != xs.end();
 }
 
+/// Keeps both scheduler threads of `n` busy for `busy` (a node too loaded to apply changes for
+/// a while); returns once both are busy. Keep it under the node's `down_after`.
+void occupy_workers(test::plugin_node& n, std::chrono::milliseconds busy) {
+  auto started = std::make_shared<std::atomic<int>>(0);
+  for (int i = 0; i < 2; ++i)
+    n.sys->spawn([started, busy](caf::event_based_actor* self) {
+      ++*started;
+      std::this_thread::sleep_for(busy); // injected load, not synchronisation
+      self->quit();
+    });
+  REQUIRE(test::eventually([&] { return started->load() == 2; }, 5s));
+}
+
 /// Publishes one heartbeat of a node "ghost" that never answers anything.
 void ghost_beat(nats::connection& c) {
   cluster::heartbeat_fields f{"ghost", "0b1c3a5e-0000-4000-8000-000000000001", 1, 200ms, 30s,
@@ -90,7 +110,10 @@ TEST_CASE("unload_domain returns only once no other node's registry lists the ag
   test::nats_server server;
   test::plugin_node n1{test::node_toml("n1", server.url())};
   test::plugin_node n2{test::node_toml("n2", server.url())};
-  test::plugin_node n3{test::node_toml("n3", server.url())};
+  // n3 announces a long down_after: it is kept busy below and must stay up meanwhile.
+  test::plugin_node n3{"[node]\nname = \"n3\"\n[nats]\nurls = [\"" + server.url()
+                       + "\"]\n[cluster]\nheartbeat_interval_ms = 200\ndown_after_ms = 6000\n"
+                       + "[plugins]\ndirs = [\"" + test::plugin_dir() + "\"]\n"};
   auto info = n1.node->load_domain("examples");
   REQUIRE_MESSAGE(info, n1.sys->render(info.error()));
   auto agents = info->agents;
@@ -98,6 +121,9 @@ TEST_CASE("unload_domain returns only once no other node's registry lists the ag
   REQUIRE(test::eventually([&] {
     return n2.count("examples", "n1") == agents && n3.count("examples", "n1") == agents;
   }));
+  // n3 cannot apply n1's changes for a while: unload must wait for it all the same (without
+  // the barrier, the count below reaches n3's registry before the removal does).
+  occupy_workers(n3, 2500ms);
   auto err = n1.node->unload_domain("examples", "^1", 2s);
   REQUIRE_MESSAGE(!err, n1.sys->render(err));
   // No waiting here: that is the contract.
