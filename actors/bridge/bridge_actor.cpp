@@ -102,22 +102,48 @@ caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
 
 } // namespace
 
-void route_set::add(const pool_list& pools) {
+void route_set::add(const std::vector<service_pool>& pools) {
   std::lock_guard<std::mutex> guard{mtx_};
   for (auto& p : pools)
-    if (std::find(pools_.begin(), pools_.end(), p) == pools_.end())
+    if (std::none_of(pools_.begin(), pools_.end(), [&](const service_pool& x) {
+          return x.domain == p.domain && x.pool == p.pool;
+        }))
       pools_.push_back(p);
 }
 
 void route_set::remove(const pool_list& pools) {
   std::lock_guard<std::mutex> guard{mtx_};
-  for (auto& p : pools)
-    pools_.erase(std::remove(pools_.begin(), pools_.end(), p), pools_.end());
+  for (auto& [domain, pool] : pools)
+    pools_.erase(std::remove_if(pools_.begin(), pools_.end(),
+                                [&](const service_pool& x) {
+                                  return x.domain == domain && x.pool == pool;
+                                }),
+                 pools_.end());
 }
 
 route_set::pool_list route_set::pools() const {
   std::lock_guard<std::mutex> guard{mtx_};
+  pool_list out;
+  for (auto& p : pools_)
+    out.emplace_back(p.domain, p.pool);
+  return out;
+}
+
+std::vector<service_pool> route_set::services() const {
+  std::lock_guard<std::mutex> guard{mtx_};
   return pools_;
+}
+
+std::vector<std::string> route_set::domains() const {
+  std::vector<std::string> out;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (auto& p : pools_)
+      out.push_back(p.domain);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 bridge::bridge_actor spawn_bridge(caf::actor_system& sys, bridge_options opts) {

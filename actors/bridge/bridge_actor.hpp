@@ -9,6 +9,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/bridge/service_endpoints.hpp"
 #include "runtime/bridge/bridge_api.hpp"
 #include "runtime/bridge/inbound.hpp"
 #include "runtime/bridge/nats_link.hpp"
@@ -17,21 +18,27 @@
 
 namespace smith::actors {
 
-/// Pools of domains loaded at runtime, shared by the node (which changes it) and its bridge
-/// (which subscribes to it, also after a restart). Thread-safe.
+/// Pools of plugin domains (loaded at boot or at runtime), shared by the node (which changes
+/// it) and its bridge (which subscribes to it, also after a restart), its $SRV responder (INFO
+/// and STATS list their endpoints) and its membership (heartbeats list their domains).
+/// Thread-safe.
 class route_set {
 public:
   using pool_list = std::vector<std::pair<std::string, std::string>>;
-  /// Adds pools (domain, pool); pools already present are kept once.
-  void add(const pool_list& pools);
+  /// Adds pools (domain, pool, agent type); pools already present are kept once.
+  void add(const std::vector<service_pool>& pools);
   /// Removes pools (domain, pool).
   void remove(const pool_list& pools);
-  /// The pools now, in insertion order.
+  /// The pools now (domain, pool), in insertion order.
   pool_list pools() const;
+  /// The pools now with their agent types, in insertion order.
+  std::vector<service_pool> services() const;
+  /// The domains of the pools now, sorted, each once.
+  std::vector<std::string> domains() const;
 
 private:
   mutable std::mutex mtx_;
-  pool_list pools_;
+  std::vector<service_pool> pools_;
 };
 
 /// What a bridge needs. The catalog must outlive the bridge (main owns it).

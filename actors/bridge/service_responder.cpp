@@ -97,7 +97,12 @@ void with_stats(service_self self, const std::string& reply,
 
 std::vector<service_endpoint> endpoints_of(service_self self, const records& rs) {
   auto& o = self->state.opts;
-  return describe_endpoints(o.node, rs, *o.catalog, o.pools);
+  if (!o.dynamic_pools)
+    return describe_endpoints(o.node, rs, *o.catalog, o.pools);
+  auto pools = o.pools;
+  for (auto& p : o.dynamic_pools())
+    pools.push_back(std::move(p));
+  return describe_endpoints(o.node, rs, *o.catalog, pools);
 }
 
 void answer(service_self self, srv_verb verb, const std::string& reply) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ struct service_options {
   bridge::wall_time started{};
   /// Pools this node hosts (load-balanced endpoints).
   std::vector<service_pool> pools;
+  /// Pools of plugin domains, read at every INFO and STATS (they come and go with
+  /// load_domain / unload_domain); null = none. Called on the responder's thread; thread-safe.
+  std::function<std::vector<service_pool>()> dynamic_pools;
   /// Service instance id (a subject token); empty = a fresh random one. service_child
   /// fixes it once, so a restarted responder keeps the node's id.
   std::string id;
@@ -56,7 +60,8 @@ struct service_options {
 /// subscription error if one fails. Each request is answered on its reply subject:
 /// - PING: type, name "smith", id, version, metadata {"node"}.
 /// - INFO: plus description and one endpoint per (local agent, action) and per (hosted pool,
-///   action) (see describe_endpoints); agents from the registry (list, this node).
+///   action) (see describe_endpoints; pools and dynamic_pools as they are now); agents from
+///   the registry (list, this node).
 /// - STATS: plus started and per endpoint counts and times from the bridge's endpoint_stats
 ///   (zeros while no bridge runs).
 /// When the registry (INFO, STATS) or the bridge (STATS) does not answer, the reply is an

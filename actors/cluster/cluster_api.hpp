@@ -31,6 +31,23 @@ using expect_atom = caf::atom_constant<caf::atom("clexpect")>;
 /// membership -> replicator: digest and change sequence for the next heartbeat.
 using local_state_atom = caf::atom_constant<caf::atom("cllocal")>;
 
+/// node -> replicator: (barrier, timeout_ms) -> barrier_report. See spawn_replicator.
+using barrier_atom = caf::atom_constant<caf::atom("clbarrier")>;
+
+/// Which other nodes confirmed that their registries applied this node's registry changes up
+/// to `sequence` (the replicator's answer to `barrier`).
+struct barrier_report {
+  /// This node's change sequence the barrier waited for.
+  uint64_t sequence = 0;
+  /// Nodes whose registries applied every change up to `sequence`, by name.
+  std::vector<std::string> confirmed;
+  /// "{node}: why" for every node seen up that did not confirm in time.
+  std::vector<std::string> unconfirmed;
+  /// Empty when every KV bucket write queued before the barrier was acknowledged; else
+  /// what failed.
+  std::string kv_error;
+};
+
 /// One other node as membership sees it (smithctl shows these).
 struct peer_info {
   std::string node;
@@ -76,6 +93,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_beat& x) {
   return f(caf::meta::type_name("smith.peer_beat"), x.node, x.has_digest, x.digest,
            x.last_change_sequence);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, barrier_report& x) {
+  return f(caf::meta::type_name("smith.barrier_report"), x.sequence, x.confirmed, x.unconfirmed,
+           x.kv_error);
 }
 
 template <class Inspector>

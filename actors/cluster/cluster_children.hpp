@@ -1,6 +1,7 @@
 // The cluster actors of a node (membership, replicator) as supervisor children.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct cluster_options {
   std::string version;
   /// Process instance UUID announced by both actors; empty = generate one per process.
   std::string instance;
+  /// Domains hosted here that come and go (plugins), read at every heartbeat and announced
+  /// with `domains` (sorted, each once); null = none. Called on membership's thread.
+  std::function<std::vector<std::string>()> dynamic_domains;
 };
 
 /// Two permanent workers, in start order: "membership" (heartbeats, down detection) and

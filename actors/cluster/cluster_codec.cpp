@@ -189,4 +189,62 @@ caf::expected<bridge::v1::SyncResponse> decode_sync_response(const nats::inbound
   return resp;
 }
 
+caf::expected<outbound> encode_barrier_request(const std::string& peer, const std::string& node,
+                                               const std::string& instance, uint64_t sequence,
+                                               std::chrono::milliseconds timeout) {
+  auto subject = bridge::registry_sync_subject(peer);
+  if (!subject)
+    return std::move(subject.error());
+  bridge::v1::BarrierRequest req;
+  req.set_node(node);
+  req.set_node_instance(instance);
+  req.set_sequence(sequence);
+  auto deadline = std::chrono::system_clock::now() + timeout;
+  return outbound{std::move(*subject),
+                  bridge::request_headers(barrier_request_type, deadline, bridge::new_msg_id(),
+                                          node, ""),
+                  req.SerializeAsString()};
+}
+
+bool is_barrier_request(const nats::inbound_msg& m) {
+  auto* t = nats::find_header(m.headers, bridge::header::type);
+  return t != nullptr && *t == barrier_request_type;
+}
+
+caf::expected<barrier_request> decode_barrier_request(const nats::inbound_msg& m) {
+  barrier_request out;
+  auto node = open(m, bridge::node_channel::registry_sync, barrier_request_type, out.body);
+  if (!node)
+    return std::move(node.error());
+  if (m.reply.empty())
+    return bad(m.subject, "no reply subject");
+  if (out.body.node().empty() || out.body.node_instance().empty())
+    return bad(m.subject, "BarrierRequest without node or node_instance");
+  auto* d = nats::find_header(m.headers, bridge::header::deadline);
+  auto deadline = d ? bridge::decode_deadline(*d) : std::nullopt;
+  if (!deadline)
+    return bad(m.subject, "BarrierRequest without a valid Smith-Deadline");
+  out.deadline = *deadline;
+  out.reply = m.reply;
+  if (auto* id = nats::find_header(m.headers, bridge::header::msg_id))
+    out.msg_id = *id;
+  return out;
+}
+
+caf::expected<bridge::v1::BarrierResponse> decode_barrier_response(const nats::inbound_msg& m,
+                                                                   const std::string& peer) {
+  if (m.no_responders)
+    return caf::make_error(bridge::wire_code::unavailable, "node " + peer + ": no responders");
+  if (auto err = bridge::decode_error(m.headers, m.data))
+    return std::move(*err);
+  auto* t = nats::find_header(m.headers, bridge::header::type);
+  bridge::v1::BarrierResponse resp;
+  if (t == nullptr || *t != barrier_response_type || !resp.ParseFromString(m.data))
+    return bad(m.subject, "reply of " + peer + " to a barrier is not a BarrierResponse");
+  if (resp.node() != peer)
+    return bad(m.subject, "BarrierResponse names node " + bridge::quote(resp.node())
+                            + " instead of " + peer);
+  return resp;
+}
+
 } // namespace smith::cluster

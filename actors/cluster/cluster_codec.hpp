@@ -10,6 +10,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/cluster/cluster_api.hpp"
+#include "runtime/bridge/wire.hpp"
 #include "runtime/nats/inbound_msg.hpp"
 #include "smith/bridge/v1/bridge.pb.h"
 
@@ -70,12 +71,37 @@ caf::error check_sync_request(const nats::inbound_msg& m);
 caf::expected<bridge::v1::SyncResponse> decode_sync_response(const nats::inbound_msg& m,
                                                              const std::string& peer);
 
+/// A received BarrierRequest, with its absolute deadline and reply subject.
+struct barrier_request {
+  bridge::v1::BarrierRequest body;
+  bridge::wall_time deadline{};
+  std::string reply;
+  std::string msg_id;
+};
+
+/// A BarrierRequest to `smith.registry.sync.{peer}` (publish it with a reply subject): "apply
+/// changes of `node` (stream `instance`) up to `sequence`", Smith-Deadline `timeout` from now.
+caf::expected<outbound> encode_barrier_request(const std::string& peer, const std::string& node,
+                                               const std::string& instance, uint64_t sequence,
+                                               std::chrono::milliseconds timeout);
+/// Checks a BarrierRequest on our sync subject: type, body, a non-empty node and instance, a
+/// reply subject and a valid Smith-Deadline.
+caf::expected<barrier_request> decode_barrier_request(const nats::inbound_msg& m);
+/// A BarrierResponse (or, for an error or no-responders reply, that error) received on our
+/// inbox; the body's node must be `peer`.
+caf::expected<bridge::v1::BarrierResponse> decode_barrier_response(const nats::inbound_msg& m,
+                                                                   const std::string& peer);
+/// Whether `m` (on a sync subject) claims to be a BarrierRequest (by Smith-Type).
+bool is_barrier_request(const nats::inbound_msg& m);
+
 /// Full protobuf names, for Smith-Type.
 inline constexpr const char* heartbeat_type = "smith.bridge.v1.NodeHeartbeat";
 inline constexpr const char* leave_type = "smith.bridge.v1.NodeLeave";
 inline constexpr const char* change_type = "smith.bridge.v1.RegistryChange";
 inline constexpr const char* sync_request_type = "smith.bridge.v1.SyncRequest";
 inline constexpr const char* sync_response_type = "smith.bridge.v1.SyncResponse";
+inline constexpr const char* barrier_request_type = "smith.bridge.v1.BarrierRequest";
+inline constexpr const char* barrier_response_type = "smith.bridge.v1.BarrierResponse";
 
 /// Native <-> wire digests.
 bridge::v1::RegistryDigest to_proto(const registry::registry_digest& d);

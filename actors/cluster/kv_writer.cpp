@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -19,6 +20,8 @@ struct kv_writer_state {
   std::shared_ptr<nats::connection> conn;
   nats::kv_options opts;
   std::shared_ptr<nats::kv_bucket> bucket;
+  /// Writes that failed since the last flush.
+  uint64_t failed = 0;
 };
 
 using kv_self = caf::stateful_actor<kv_writer_state>*;
@@ -39,8 +42,10 @@ nats::kv_bucket* bucket(kv_self self) {
 }
 
 void log_error(kv_self self, const caf::error& err, const char* what, const std::string& key) {
-  if (err)
-    spdlog::warn("replicator: KV {} of {} failed: {}", what, key, self->system().render(err));
+  if (!err)
+    return;
+  ++self->state.failed;
+  spdlog::warn("replicator: KV {} of {} failed: {}", what, key, self->system().render(err));
 }
 
 /// Puts with a bounded retry: right after a bucket with replicas=3 is created its stream
@@ -84,11 +89,16 @@ caf::behavior kv_writer_impl(kv_self self, std::shared_ptr<nats::connection> con
     [=](kv_put_atom, const std::string& key, const std::string& value) {
       if (auto* b = bucket(self))
         put(self, *b, key, value);
+      else
+        ++self->state.failed;
     },
     [=](kv_erase_atom, const std::string& key) {
       if (auto* b = bucket(self))
         log_error(self, b->erase(key), "erase", key);
+      else
+        ++self->state.failed;
     },
+    [=](kv_flush_atom) { return std::exchange(self->state.failed, uint64_t{0}); },
     [=](kv_refresh_atom, const std::string& prefix,
         const std::map<std::string, std::string>& entries) { refresh(self, prefix, entries); },
     [=](kv_seed_atom) -> caf::result<std::map<std::string, std::string>> {

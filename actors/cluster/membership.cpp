@@ -45,10 +45,21 @@ caf::actor find(membership_self self, caf::atom_value name) {
   return caf::actor_cast<caf::actor>(self->system().registry().get(name));
 }
 
+/// The domains a heartbeat announces: the fixed ones and the plugin ones now.
+std::vector<std::string> hosted_domains(const cluster_options& o) {
+  auto out = o.domains;
+  if (o.dynamic_domains)
+    for (auto& d : o.dynamic_domains())
+      out.push_back(std::move(d));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 void publish_beat(membership_self self, const local_state* ls) {
   auto& st = self->state;
   heartbeat_fields f{st.opts.node, st.opts.instance, ++st.beat, st.opts.cfg.heartbeat_interval,
-                     st.opts.cfg.down_after, st.opts.version, st.opts.domains};
+                     st.opts.cfg.down_after, st.opts.version, hosted_domains(st.opts)};
   auto msg = encode_heartbeat(f, ls);
   if (!msg) {
     spdlog::error("membership: {}", self->system().render(msg.error()));

@@ -12,7 +12,8 @@ namespace smith::cluster {
 /// be set) and publishes it under membership_name. It
 /// - publishes a NodeHeartbeat on `smith.cluster.hb.{node}` (bulk connection) at once and
 ///   every heartbeat_interval, with the replicator's digest and last change sequence
-///   (without them while no replicator answers: liveness never waits for replication);
+///   (without them while no replicator answers: liveness never waits for replication) and
+///   the domains hosted now (`domains` plus `dynamic_domains()`, sorted, each once);
 /// - follows `smith.cluster.hb.*` and `smith.cluster.leave.*`: a peer silent for its
 ///   down_after (from its beats; ours until it beats) is down, and so is one that left:
 ///   the registry drops its records (drop_node) and the replicator is told (peer_down).

@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/cluster/cluster_codec.hpp"
 #include "actors/cluster/kv_writer.hpp"
 #include "actors/cluster/replicator_state.hpp"
 #include "runtime/bridge/subject.hpp"
@@ -112,9 +113,24 @@ caf::behavior replicator_impl(replicator_self self, cluster_options opts) {
   return {
     [=](registry::watch_event& ev) { on_watch_event(self, ev); },
     [=](rewatch_atom) { watch_registry(self); },
-    [=](change_in_atom, const nats::inbound_msg& m) { on_change(self, m); },
-    [=](sync_in_atom, const nats::inbound_msg& m) { serve_sync(self, m); },
-    [=](sync_reply_atom, const nats::inbound_msg& m) { on_sync_reply(self, m); },
+    [=](change_in_atom, const nats::inbound_msg& m) {
+      on_change(self, m);
+      check_barrier_waiters(self);
+    },
+    [=](sync_in_atom, const nats::inbound_msg& m) {
+      is_barrier_request(m) ? serve_barrier(self, m) : serve_sync(self, m);
+    },
+    [=](sync_reply_atom, const nats::inbound_msg& m) {
+      if (!on_barrier_reply(self, m))
+        on_sync_reply(self, m);
+      check_barrier_waiters(self);
+    },
+    [=](barrier_atom, uint64_t timeout_ms) {
+      return start_barrier(self, std::chrono::milliseconds{timeout_ms});
+    },
+    [=](barrier_expire_atom, uint64_t id) { on_barrier_expired(self, id); },
+    [=](barrier_due_atom, uint64_t id) { on_barrier_due(self, id); },
+    [=](barrier_nudge_atom, uint64_t id) { on_barrier_nudge(self, id); },
     [=](sync_expire_atom, uint64_t corr) { on_sync_expired(self, corr); },
     [=](peer_up_atom, const std::string& node, const std::string&) { on_peer_up(self, node); },
     [=](peer_down_atom, const std::string& node) { on_peer_down(self, node); },

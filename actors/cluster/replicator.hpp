@@ -25,6 +25,13 @@ namespace smith::cluster {
 /// - at start, after a reconnect of the bulk connection and after a registry restart,
 ///   seeds the view of every other node from the KV bucket (replace_node per node, those
 ///   nodes reported to membership with `expect`), then syncs every known node.
+/// - answers `barrier` (timeout_ms) with a barrier_report once every peer not down has
+///   confirmed (BarrierResponse) that its registry applied this node's changes up to the
+///   current sequence and the KV writer has acknowledged every write queued before, or at the
+///   timeout with what is missing; answers other nodes' BarrierRequests on its sync subject
+///   once their changes are applied here (or at their deadline, with what is applied).
+///   The caller must have seen its change in this node's registry first (the registry told
+///   the replicator before it answered the caller).
 /// Replies to `local_state` (digest + sequence for heartbeats). Takes peer_up, peer_down
 /// and peer_beat from membership. On exit with reason shutdown (or normal) it erases this
 /// node's KV entries. Fails at start when the node is not a KV-safe subject token or a

@@ -3,9 +3,11 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/cluster/cluster_api.hpp"
@@ -24,6 +26,9 @@ using ae_tick_atom = caf::atom_constant<caf::atom("claetick")>;
 using kv_tick_atom = caf::atom_constant<caf::atom("clkvtick")>;
 using reconnected_atom = caf::atom_constant<caf::atom("clreconn")>;
 using rewatch_atom = caf::atom_constant<caf::atom("clrewatch")>;
+using barrier_expire_atom = caf::atom_constant<caf::atom("clbarexp")>;
+using barrier_due_atom = caf::atom_constant<caf::atom("clbardue")>;
+using barrier_nudge_atom = caf::atom_constant<caf::atom("clbarnudge")>;
 
 /// What the replicator knows of one other node's change stream.
 struct peer_stream {
@@ -45,6 +50,27 @@ struct peer_stream {
   std::optional<peer_beat> beat;
   /// Anti-entropy ticks in a row at which the beat's sequence differed from `applied`.
   int suspect = 0;
+};
+
+/// A barrier this node asked for (see spawn_replicator): who still has to answer.
+struct barrier_call {
+  caf::response_promise rp;
+  barrier_report report;
+  /// Peers asked that have not answered yet.
+  std::set<std::string> waiting;
+  /// The KV writer's flush is outstanding.
+  bool kv_pending = true;
+  /// How long the barrier waits (for messages).
+  std::chrono::milliseconds timeout{0};
+};
+
+/// A barrier another node asked of this one: answered once its changes are applied here.
+struct barrier_waiter {
+  std::string node;
+  std::string instance;
+  uint64_t sequence = 0;
+  std::string reply;
+  std::string msg_id;
 };
 
 struct replicator_state {
@@ -71,6 +97,15 @@ struct replicator_state {
   uint64_t next_correlation = 0;
   /// `_INBOX.smith.{node}.{nonce}`: replies to our sync requests.
   std::string inbox_prefix;
+  // -- barriers (replicator_barrier.cpp) -------------------------------------------
+  /// Barriers of this node in flight, by id.
+  std::map<uint64_t, barrier_call> barriers;
+  uint64_t next_barrier = 0;
+  /// Barrier requests sent: correlation -> (barrier id, peer).
+  std::map<uint64_t, std::pair<uint64_t, std::string>> barrier_replies;
+  /// Other nodes' barriers waiting here, by id.
+  std::map<uint64_t, barrier_waiter> waiters;
+  uint64_t next_waiter = 0;
   /// Last member: unsubscribed first when the state goes.
   std::vector<nats::subscription> subs;
 };
@@ -99,5 +134,22 @@ void anti_entropy(replicator_self self);
 /// Reads the KV bucket, replaces the view of every other node found there, then syncs
 /// every known node.
 void seed(replicator_self self);
+
+// -- replicator_barrier.cpp: confirming that changes reached every node ------------
+/// Starts a barrier over every peer not down and the KV writer; the promise is kept.
+caf::result<barrier_report> start_barrier(replicator_self self, std::chrono::milliseconds timeout);
+/// Handles a reply on our inbox if it answers a barrier request; false otherwise.
+bool on_barrier_reply(replicator_self self, const nats::inbound_msg& m);
+/// Answers what is left of barrier `id` (its timeout passed).
+void on_barrier_expired(replicator_self self, uint64_t id);
+/// A BarrierRequest arrived on our sync subject.
+void serve_barrier(replicator_self self, const nats::inbound_msg& m);
+/// Answers every waiting barrier whose changes are now applied.
+void check_barrier_waiters(replicator_self self);
+/// Answers waiter `id` with what is applied now (its deadline passed).
+void on_barrier_due(replicator_self self, uint64_t id);
+/// Waiter `id` is still not applied a while after it arrived: the asker's changes were lost
+/// here, so sync with it now rather than at the next anti-entropy round.
+void on_barrier_nudge(replicator_self self, uint64_t id);
 
 } // namespace smith::cluster

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/cluster/cluster_api.hpp"
 #include "actors/node/domain_loader_internal.hpp"
 #include "runtime/agent/version_range.hpp"
 #include "runtime/bridge/bridge_api.hpp"
@@ -157,9 +158,49 @@ caf::error domain_loader::unload(const std::string& name, const std::string& ran
     e->info.error = supervision::describe_reason(sys_, err);
     return err;
   }
+  // Only once no other node can route to the agents is their code unloaded; if that is not
+  // confirmed in time the unload goes on (the agents are gone here), and says so.
+  auto unconfirmed = confirm_deregistered(*e);
   auto version = e->info.version;
   erase();
-  return host_->unload(name, version, deadline + std::chrono::seconds{5});
+  if (auto err = host_->unload(name, version, deadline + std::chrono::seconds{5}))
+    return err;
+  return unconfirmed;
+}
+
+milliseconds domain_loader::confirmation_deadline() const {
+  // A peer that missed the change notices the gap at its next anti-entropy round (a heartbeat
+  // later at most) and resyncs: that is how long a healthy cluster may need.
+  auto& c = cfg_.cluster;
+  return std::max(milliseconds{1000}, c.anti_entropy_interval + 2 * c.heartbeat_interval);
+}
+
+caf::error domain_loader::confirm_deregistered(const entry& e) {
+  auto repl = sys_.registry().get(cluster::replicator_name);
+  if (!repl)
+    return {}; // a single node: this registry was the only one
+  auto timeout = confirmation_deadline();
+  auto what = "domain " + e.info.name + " " + e.info.version;
+  auto report = internal::ask<cluster::barrier_report>(
+    sys_, caf::actor_cast<caf::actor>(repl), timeout + std::chrono::seconds{2},
+    cluster::barrier_atom::value, static_cast<uint64_t>(timeout.count()));
+  std::string missing;
+  if (!report)
+    missing = "the replicator did not answer: " + sys_.render(report.error());
+  else
+    for (auto& x : report->unconfirmed)
+      missing += (missing.empty() ? "" : "; ") + x;
+  if (report && !report->kv_error.empty())
+    missing += (missing.empty() ? "" : "; ") + ("KV bucket: " + report->kv_error);
+  if (missing.empty()) {
+    spdlog::info("{}: deregistered cluster-wide (confirmed by {} other node(s))", what,
+                 report->confirmed.size());
+    return {};
+  }
+  auto text = what + " is unloaded, but its agents' deregistration was not confirmed "
+              "cluster-wide within " + std::to_string(timeout.count()) + " ms: " + missing;
+  spdlog::error("{}", text);
+  return caf::make_error(plugin_errc::unconfirmed, std::move(text));
 }
 
 caf::error domain_loader::drain(const entry& e, milliseconds deadline) {

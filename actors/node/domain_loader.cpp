@@ -174,9 +174,12 @@ caf::error domain_loader::start_domain(entry& e, const config::domain_config& se
   if (!child)
     return std::move(child.error());
   e.info.supervisor = child->id;
-  for (auto& p : bound.pools)
+  std::vector<service_pool> routes;
+  for (auto& p : bound.pools) {
     e.pools.emplace_back(bound.name, p.name);
-  routes_->add(e.pools);
+    routes.push_back({bound.name, p.name, p.agent});
+  }
+  routes_->add(routes);
   auto started = sync_bridge();
   if (!started) {
     auto hdl = internal::ask<caf::actor>(sys_, root(), std::chrono::seconds{30},

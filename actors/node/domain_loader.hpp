@@ -73,6 +73,10 @@ private:
                           const domain::domain_descriptor& desc);
   caf::error drain(const entry& e, std::chrono::milliseconds deadline);
   void await_deregistration(const entry& e, const std::vector<std::string>& names);
+  /// Waits (replication barrier) until every other node up confirms its registry dropped the
+  /// agents of `e`; unconfirmed naming the nodes that did not in time.
+  caf::error confirm_deregistered(const entry& e);
+  std::chrono::milliseconds confirmation_deadline() const;
   caf::error sync_bridge();
   size_t count_agents(const domain_info& d) const;
 

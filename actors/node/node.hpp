@@ -90,11 +90,16 @@ public:
   /// the only loaded version): its agents go Draining at once (new requests get the `draining`
   /// error, accepted ones finish) until they are idle or `deadline` passes (then they exit and
   /// what they still held gets an error), its supervisor is terminated and deleted from the
-  /// root, its registry records are gone on this node (and, through replication, elsewhere),
-  /// its routes leave the bridge, and only then is the plugin closed (plugin_host::unload).
+  /// root, its registry records are gone on this node, its routes leave the bridge, every
+  /// other node up has confirmed that its registry dropped them too (a replication barrier,
+  /// waiting at most `[cluster] anti_entropy_interval + 2 * heartbeat_interval`, >= 1 s), and
+  /// only then is the plugin closed (plugin_host::unload). So when this returns, no node's
+  /// registry lists the agents any more.
   /// Errors: plugin_errc not_loaded (naming the loaded versions), ambiguous, not_unloadable
-  /// (linked into the binary), stop_failed; a failed domain is simply forgotten. Thread-safe;
-  /// blocking.
+  /// (linked into the binary), stop_failed; a failed domain is simply forgotten. unconfirmed
+  /// when some node did not confirm in time (or a KV bucket write failed): the domain IS
+  /// unloaded, the message names each node and why (also logged as an error).
+  /// Thread-safe; blocking.
   caf::error unload_domain(const std::string& name, const std::string& version_or_range,
                            std::chrono::milliseconds deadline);
 

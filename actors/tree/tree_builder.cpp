@@ -120,9 +120,9 @@ bridge_options bridge_options_of(const config::node_config& cfg,
   out.limits.max_payload = cfg.nats.max_payload;
   for (auto& d : cfg.domains) {
     if (dynamic && !d.plugin.empty()) {
-      route_set::pool_list pools;
+      std::vector<service_pool> pools;
       for (auto& p : d.pools)
-        pools.emplace_back(d.name, p.name);
+        pools.push_back({d.name, p.name, p.agent});
       dynamic->add(pools);
       continue;
     }
@@ -134,18 +134,38 @@ bridge_options bridge_options_of(const config::node_config& cfg,
   return out;
 }
 
+/// Plugin domains' pools are in `dynamic` (bridge_options_of put them there): the responder
+/// reads them per request, so that loads and unloads show in INFO.
 service_options service_options_of(const config::node_config& cfg,
                                    const domain::domain_catalog& catalog,
-                                   std::shared_ptr<bridge::nats_link> link) {
+                                   std::shared_ptr<bridge::nats_link> link,
+                                   const std::shared_ptr<route_set>& dynamic) {
   service_options out;
   out.node = cfg.name;
   out.link = std::move(link);
   out.catalog = &catalog;
   out.started = std::chrono::system_clock::now();
   for (auto& d : cfg.domains)
-    for (auto& p : d.pools)
-      out.pools.push_back({d.name, p.name.empty() ? p.agent : p.name, p.agent});
+    if (!dynamic || d.plugin.empty())
+      for (auto& p : d.pools)
+        out.pools.push_back({d.name, p.name.empty() ? p.agent : p.name, p.agent});
+  if (dynamic)
+    out.dynamic_pools = [dynamic] { return dynamic->services(); };
   return out;
+}
+
+/// The cluster actors' options; plugin domains are announced from `dynamic` at every beat.
+cluster::cluster_options cluster_options_of(const config::node_config& cfg,
+                                            std::shared_ptr<bridge::nats_link> link,
+                                            const std::shared_ptr<route_set>& dynamic) {
+  cluster::cluster_options co{cfg.name, std::move(link), cfg.cluster, {}, smith::version_string,
+                              {}, {}};
+  for (auto& d : cfg.domains)
+    if (!dynamic || d.plugin.empty())
+      co.domains.push_back(d.name);
+  if (dynamic)
+    co.dynamic_domains = [dynamic] { return dynamic->domains(); };
+  return co;
 }
 
 } // namespace
@@ -213,13 +233,10 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
                                  cfg.registry.down_after};
   root.children.push_back(registry_child(std::move(reg)));
   // Second: agents find it at start; it follows the registry to route NATS subjects.
-  root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link, std::move(dynamic))));
+  root.children.push_back(bridge_child(bridge_options_of(cfg, catalog, link, dynamic)));
   if (link) { // NATS service discovery ($SRV.*) for standard NATS tooling, then the cluster
-    root.children.push_back(service_child(service_options_of(cfg, catalog, link)));
-    cluster::cluster_options co{cfg.name, link, cfg.cluster, {}, smith::version_string, {}};
-    for (auto& d : cfg.domains)
-      co.domains.push_back(d.name);
-    for (auto& child : cluster::cluster_children(std::move(co)))
+    root.children.push_back(service_child(service_options_of(cfg, catalog, link, dynamic)));
+    for (auto& child : cluster::cluster_children(cluster_options_of(cfg, link, dynamic)))
       root.children.push_back(std::move(child));
     // The admin service (smithctl) after the parts it queries.
     admin_options ao;

@@ -91,4 +91,10 @@ private:
   std::vector<comparator_set> sets_ = {comparator_set{}};
 };
 
+/// The one major version every release `r` admits has, or nullopt when `r` admits releases of
+/// several majors (or is unbounded above, like `>=1.2` or `*`) or none at all. `^1.2` and
+/// `1.x` give 1, `~2.3.4` and `2.0.0 - 2.9` give 2, `^1 || ^2` and `>=1.0.0` give nullopt.
+/// Pre-releases are not considered. Pure.
+std::optional<uint64_t> single_major(const version_range& r);
+
 } // namespace smith::agent

@@ -95,7 +95,10 @@ struct pool_config {
 
 /// `[[domain]]`: a domain supervisor, child of the root, parent of its pools.
 struct domain_config {
-  /// Domain name, unique among domains; a subject token. Required in the file.
+  /// Domain name, a subject token; required in the file. Unique among domains, except for
+  /// versions side by side: sections of one name that each have a `plugin` and a `version`
+  /// range within one major, each a different major (0 and 1 count as one: they share pool
+  /// names). Their pools run under the names domain::version_suffix gives (`echo-v2`).
   std::string name;
   /// Flags of the domain supervisor (defaults: rest_for_one, 3, 5000 ms, never).
   supervisor_settings sup{{supervision::strategy::rest_for_one, 3, std::chrono::milliseconds{5000},

@@ -8,8 +8,9 @@
 extern "C" {
 #endif
 
-/* Major version of this ABI: the loader refuses any other major. */
-#define SMITH_PLUGIN_ABI_MAJOR 1
+/* Major version of this ABI: the loader refuses any other major. 2 added sdk_layout (ABI 1
+   plugins carry no stamp, so nothing proves their SDK types have this host's layout). */
+#define SMITH_PLUGIN_ABI_MAJOR 2
 /* Minor version: additions at the end of smith_plugin_descriptor. A host accepts plugins
    of its own or an older minor (it reads only the fields that minor has). */
 #define SMITH_PLUGIN_ABI_MINOR 0
@@ -36,6 +37,10 @@ typedef struct smith_plugin_descriptor {
   const char* compiler_id; /* compiler family and major version, e.g. "gcc-12" */
   const char* build_info;  /* free text (compiler version, build type); informative */
   smith_plugin_register_fn register_domain;
+  /* smith::plugin::sdk_layout_stamp() as the plugin was compiled: a hash of the size and
+     alignment of the SDK types plugin code embeds (runtime/plugin/sdk_layout.hpp). The loader
+     refuses a plugin whose stamp is not the host's. */
+  uint64_t sdk_layout;
 } smith_plugin_descriptor;
 
 /* The entry point's type: returns the plugin's descriptor (static storage, never null). */

@@ -22,6 +22,7 @@
 #include "runtime/domain/domain_descriptor.hpp"
 #include "runtime/plugin/build_id.hpp"
 #include "runtime/plugin/plugin_abi.h"
+#include "runtime/plugin/sdk_layout.hpp"
 
 namespace smith::plugin::detail {
 
@@ -84,6 +85,7 @@ int run_register(void* registrar, char* err, size_t cap, Factory&& factory) noex
       [](void* registrar, char* error, size_t capacity) -> int {                                \
         return ::smith::plugin::detail::run_register(registrar, error, capacity,                \
                                                      [] { return FACTORY(); });                 \
-      }};                                                                                       \
+      },                                                                                        \
+      ::smith::plugin::sdk_layout_stamp()};                                                     \
     return &descriptor;                                                                         \
   }

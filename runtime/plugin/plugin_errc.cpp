@@ -23,6 +23,8 @@ std::string to_string(plugin_errc x) {
     case plugin_errc::stop_failed: return "stop_failed";
     case plugin_errc::not_unloadable: return "not_unloadable";
     case plugin_errc::ambiguous: return "ambiguous";
+    case plugin_errc::sdk_layout_mismatch: return "sdk_layout_mismatch";
+    case plugin_errc::unconfirmed: return "unconfirmed";
   }
   return "unknown";
 }

@@ -45,6 +45,12 @@ enum class plugin_errc : uint8_t {
   not_unloadable,
   /// A version range matches more than one loaded version of the domain (all named).
   ambiguous,
+  /// The plugin was compiled against SDK headers whose types have another layout than this
+  /// node's (sdk_layout stamps differ; both named).
+  sdk_layout_mismatch,
+  /// The domain was unloaded, but not every other node confirmed within the deadline that its
+  /// agents are gone from its registry (the nodes are named).
+  unconfirmed,
 };
 
 /// Returns the name of `x` ("abi_mismatch", ...).

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -10,6 +11,7 @@
 #include "runtime/core/token.hpp"
 #include "runtime/plugin/build_id.hpp"
 #include "runtime/plugin/plugin_errc.hpp"
+#include "runtime/plugin/sdk_layout.hpp"
 
 namespace smith::plugin {
 
@@ -46,11 +48,24 @@ std::string canonical_or_empty(const fs::path& p) {
   return ec ? std::string{} : c.string();
 }
 
+std::string layout_hex(uint64_t x) {
+  char buf[19];
+  std::snprintf(buf, sizeof(buf), "0x%016llx", static_cast<unsigned long long>(x));
+  return buf;
+}
+
 } // namespace
 
 plugin_info host_info() {
-  return {"", "", "", SMITH_PLUGIN_ABI_MAJOR, SMITH_PLUGIN_ABI_MINOR, SMITH_PLUGIN_CAF_VERSION,
-          SMITH_PLUGIN_COMPILER_ID, SMITH_PLUGIN_BUILD_INFO};
+  return {"",
+          "",
+          "",
+          SMITH_PLUGIN_ABI_MAJOR,
+          SMITH_PLUGIN_ABI_MINOR,
+          SMITH_PLUGIN_CAF_VERSION,
+          SMITH_PLUGIN_COMPILER_ID,
+          SMITH_PLUGIN_BUILD_INFO,
+          sdk_layout_stamp()};
 }
 
 uint32_t descriptor_size_for(uint32_t minor) {
@@ -79,6 +94,11 @@ caf::error check_descriptor(const smith_plugin_descriptor* d, const std::string&
   if (str(d->compiler_id) != host.compiler_id)
     return fail(plugin_errc::build_mismatch, here + "built with " + str(d->compiler_id)
                                                + ", this node with " + host.compiler_id);
+  if (d->sdk_layout != host.sdk_layout)
+    return fail(plugin_errc::sdk_layout_mismatch,
+                here + "built against SDK headers with layout stamp " + layout_hex(d->sdk_layout)
+                  + ", this node's SDK has layout stamp " + layout_hex(host.sdk_layout)
+                  + " (rebuild the plugin against this node's SDK)");
   if (d->name == nullptr || token_error(d->name))
     return fail(plugin_errc::load_failed, here + "domain name '" + str(d->name)
                                             + "' is not a subject token");
@@ -131,7 +151,7 @@ caf::expected<std::unique_ptr<plugin_library>> plugin_library::open(const std::s
     return err;
   }
   plugin_info info{path, d->name, d->version, d->abi_major, d->abi_minor,
-                   d->caf_version, d->compiler_id, str(d->build_info)};
+                   d->caf_version, d->compiler_id, str(d->build_info), d->sdk_layout};
   return std::unique_ptr<plugin_library>{new plugin_library(handle, d, std::move(info))};
 }
 

@@ -24,6 +24,8 @@ struct plugin_info {
   std::string caf_version;
   std::string compiler_id;
   std::string build_info;
+  /// SDK layout stamp (see sdk_layout.hpp).
+  uint64_t sdk_layout = 0;
 };
 
 /// This host's side of every check: ABI, CAF version and compiler id it was built with.
@@ -33,7 +35,8 @@ plugin_info host_info();
 uint32_t descriptor_size_for(uint32_t minor);
 
 /// Checks `d` (read from `path`) against this host: ABI major equal and minor not newer, the
-/// struct size of that minor, CAF version and compiler id equal, name a subject token, version
+/// struct size of that minor, CAF version, compiler id and SDK layout stamp equal (the stamp
+/// as 16 hex digits, "plugin SDK layout 0x..., this node 0x..."), name a subject token, version
 /// SemVer, a register function present. Errors are plugin_errc values naming `path` and both
 /// sides ("plugin ABI 2.0, this node 1.0"). Pure: reads only the fields its minor has.
 caf::error check_descriptor(const smith_plugin_descriptor* d, const std::string& path);
@@ -52,7 +55,7 @@ class plugin_library {
 public:
   /// dlopen()s the canonical `path` (RTLD_NOW | RTLD_LOCAL), finds the entry point and checks
   /// the descriptor. Errors: load_failed, missing_entry, abi_mismatch, struct_size_mismatch,
-  /// build_mismatch, each naming the file. Nothing stays open on error.
+  /// build_mismatch, sdk_layout_mismatch, each naming the file. Nothing stays open on error.
   static caf::expected<std::unique_ptr<plugin_library>> open(const std::string& path);
 
   ~plugin_library();

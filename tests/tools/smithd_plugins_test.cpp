@@ -88,3 +88,20 @@ TEST_CASE("smithd --check reports a plugin that does not load, exit 78") {
   CHECK(output_has(p, cfg.file.string() + ":6:8: domain 'broken': "));
   CHECK(output_has(p, "cannot open /nonexistent/broken.db"));
 }
+
+TEST_CASE("smithd --check accepts two majors side by side and refuses one major twice, exit 78") {
+  auto sections = [](const std::string& second_version) {
+    return "[[domain]]\nname = \"examples\"\nplugin = \"examples\"\nversion = \"^1\"\n"
+           "[[domain]]\nname = \"examples\"\nplugin = \"examples_v2\"\nversion = \""
+           + second_version + "\"\n";
+  };
+  plugin_config ok{"sidebyside", test::node_toml("n1", "", sections("^2"))};
+  test::child_process good{{test::bin_path("smithd"), "--check", "--config", ok.file.string()}};
+  CHECK_MESSAGE(good.wait_exit(10s) == 0, good.output());
+  plugin_config bad{"samemajor", test::node_toml("n1", "", sections("1.x"))};
+  test::child_process p{{test::bin_path("smithd"), "--check", "--config", bad.file.string()}};
+  CHECK(p.wait_exit(10s) == 78);
+  INFO(p.output());
+  CHECK(output_has(p, bad.file.string() + ":12:11: domain 'examples' major 1 twice: version "
+                      "'1.x' here and '^1' at 6:1"));
+}

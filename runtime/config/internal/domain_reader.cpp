@@ -1,6 +1,9 @@
 // Readers of [[domain]] and [[domain.pool]], including the uniqueness of their names.
 #include "runtime/config/internal/section_readers.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include "runtime/agent/version_range.hpp"
 
 namespace smith::config::internal {
@@ -37,6 +40,63 @@ private:
   std::string what_;
   std::string scope_;
   std::map<std::string, toml::source_region> seen_;
+};
+
+// Where each domain name was defined, with the major its version range selects: a name may
+// repeat only as versions side by side (each `plugin` + a `version` within one major, the
+// majors' pool names distinct: 0 and 1 share theirs, see domain::version_suffix).
+class domain_versions {
+public:
+  explicit domain_versions(toml_reader& r) : r_(r) {
+    // nop
+  }
+
+  void add(const domain_config& d, const toml::table& tbl) {
+    auto& seen = seen_[d.name];
+    auto where = key_source(tbl, "name");
+    auto slot = slot_of(d);
+    for (auto& prev : seen) {
+      if (!slot || !prev.slot) {
+        r_.fail(config_errc::duplicate_name, where,
+                "duplicate domain name '" + d.name + "' (first defined at "
+                  + toml_reader::line_col(prev.where)
+                  + "); two versions side by side need `plugin` and a `version` range "
+                    "within one major each (\"^1\", \"^2\")");
+        return;
+      }
+      if (*slot == *prev.slot) {
+        r_.fail(config_errc::duplicate_name, tbl.find("version")->second.source(),
+                "domain '" + d.name + "' major " + std::to_string(*slot) + " twice: version '"
+                  + d.version + "' here and '" + prev.version + "' at "
+                  + toml_reader::line_col(prev.where)
+                  + (*slot == 1 ? " (majors 0 and 1 share their pool names)" : ""));
+        return;
+      }
+    }
+    seen.push_back({where, slot, d.version});
+  }
+
+private:
+  struct entry {
+    toml::source_region where;
+    std::optional<uint64_t> slot;
+    std::string version;
+  };
+
+  /// The major whose names `d` runs under (1 for majors 0 and 1), or none when `d` may select
+  /// several majors (no plugin, no version, or a range spanning majors).
+  static std::optional<uint64_t> slot_of(const domain_config& d) {
+    if (d.plugin.empty() || d.version.empty())
+      return std::nullopt;
+    auto range = agent::version_range::parse(d.version);
+    auto major = range ? agent::single_major(*range) : std::nullopt;
+    if (!major)
+      return std::nullopt;
+    return std::max<uint64_t>(*major, 1);
+  }
+
+  toml_reader& r_;
+  std::map<std::string, std::vector<entry>> seen_;
 };
 
 // The message of a version_range parse error (its string context).
@@ -128,11 +188,11 @@ domain_config read_domain(toml_reader& r, const toml::table& tbl) {
 
 std::vector<domain_config> read_domains(toml_reader& r, const toml::table& doc) {
   std::vector<domain_config> result;
-  name_registry names{r, "domain name", ""};
+  domain_versions names{r};
   for (auto* tbl : r.tables(doc, "domain", domain_header)) {
     auto domain = read_domain(r, *tbl);
     if (!domain.name.empty())
-      names.add(domain.name, key_source(*tbl, "name"));
+      names.add(domain, *tbl);
     result.push_back(std::move(domain));
   }
   return result;

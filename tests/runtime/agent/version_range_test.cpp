@@ -268,3 +268,26 @@ TEST_CASE("caret and tilde ranges agree with an independent model on random vers
   CHECK(hits[1] > 20);
   CHECK(caret_misses > 40);
 }
+
+TEST_CASE("single_major names the one major a range is confined to, if any") {
+  auto major = [](std::string_view text) {
+    auto r = version_range::parse(text);
+    REQUIRE_MESSAGE(r, std::string{text});
+    return single_major(*r);
+  };
+  CHECK(major("^1") == 1u);
+  CHECK(major("^1.2") == 1u);
+  CHECK(major("1.x") == 1u);
+  CHECK(major("~2.3.4") == 2u);
+  CHECK(major("2.0.0 - 2.9") == 2u);
+  CHECK(major("3.1.4") == 3u);
+  CHECK(major(">=2.1.0 <3.0.0") == 2u);
+  CHECK(major("^0.2.3") == 0u);
+  CHECK(major("^1 || 1.5.x") == 1u);
+  CHECK_FALSE(major("^1 || ^2"));
+  CHECK_FALSE(major(">=1.0.0"));
+  CHECK_FALSE(major("*"));
+  CHECK_FALSE(major(""));
+  CHECK_FALSE(major("1.2 - 2.3"));
+  CHECK_FALSE(major("<0.0.0"));
+}

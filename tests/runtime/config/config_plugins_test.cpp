@@ -46,3 +46,54 @@ TEST_CASE("plugin keys are refused with file:line:column when they are wrong") {
                      "t.toml:2:9: [plugins] dirs entries must be non-empty strings");
   load_error("[plugins]\ndir = [\"/opt\"]\n", config_errc::unknown_key);
 }
+
+namespace {
+
+/// Two [[domain]] sections named examples: the plugin and version lines of each (may be "").
+std::string two_versions(const std::string& first, const std::string& second) {
+  return "[[domain]]\nname = \"examples\"\n" + first + "\n[[domain]]\nname = \"examples\"\n"
+         + second + "\n";
+}
+
+} // namespace
+
+TEST_CASE("two versions of a plugin domain side by side are read when their majors differ") {
+  auto cfg = load_ok(two_versions("plugin = \"examples\"\nversion = \"^1\"",
+                                  "plugin = \"examples_v2\"\nversion = \"~2.1\""));
+  REQUIRE(cfg.domains.size() == 2);
+  CHECK(cfg.domains[0].name == "examples");
+  CHECK(cfg.domains[1].name == "examples");
+  CHECK(cfg.domains[0].version == "^1");
+  CHECK(cfg.domains[1].version == "~2.1");
+  CHECK(cfg.domains[1].plugin == "examples_v2");
+  // Three majors, ranges of every shape that stays within one.
+  CHECK(load_ok(two_versions("plugin = \"a\"\nversion = \"1.2.3 - 1.9\"",
+                             "plugin = \"b\"\nversion = \"3.x\""))
+          .domains.size() == 2);
+}
+
+TEST_CASE("versions side by side that conflict are refused at file:line:column") {
+  // The same major twice, named at the second section's version.
+  CHECK(load_error(two_versions("plugin = \"a\"\nversion = \"^2\"",
+                                "plugin = \"b\"\nversion = \"2.3.x\""),
+                   config_errc::duplicate_name)
+        == "t.toml:8:11: domain 'examples' major 2 twice: version '2.3.x' here and '^2' at 2:1");
+  // Majors 0 and 1 run under the same names.
+  SMITH_CHECK_PREFIX(load_error(two_versions("plugin = \"a\"\nversion = \"^0.3\"",
+                                             "plugin = \"b\"\nversion = \"^1\""),
+                                config_errc::duplicate_name),
+                     "t.toml:8:11: domain 'examples' major 1 twice");
+  // Without a version, or with one spanning majors, a repeated name is a plain duplicate.
+  SMITH_CHECK_PREFIX(load_error(two_versions("plugin = \"a\"", "plugin = \"b\"\nversion = \"^2\""),
+                                config_errc::duplicate_name),
+                     "t.toml:5:1: duplicate domain name 'examples' (first defined at 2:1); two "
+                     "versions side by side need `plugin` and a `version` range within one major");
+  SMITH_CHECK_PREFIX(load_error(two_versions("plugin = \"a\"\nversion = \"^1\"",
+                                             "plugin = \"b\"\nversion = \">=2\""),
+                                config_errc::duplicate_name),
+                     "t.toml:6:1: duplicate domain name 'examples'");
+  SMITH_CHECK_PREFIX(load_error(two_versions("plugin = \"a\"\nversion = \"^1 || ^2\"",
+                                             "plugin = \"b\"\nversion = \"^3\""),
+                                config_errc::duplicate_name),
+                     "t.toml:6:1: duplicate domain name 'examples'");
+}

@@ -2,6 +2,7 @@
 // template's libsmith_domain_hello.so) built next to the test binaries.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/plugin/plugin_errc.hpp"
 #include "runtime/plugin/plugin_host.hpp"
+#include "runtime/plugin/sdk_layout.hpp"
 #include "tests/support/test_system.hpp"
 
 using namespace smith;
@@ -82,6 +84,7 @@ TEST_CASE("descriptors of another ABI major or struct size are refused naming bo
   d.compiler_id = host_side.compiler_id.c_str();
   d.build_info = "";
   d.register_domain = [](void*, char*, size_t) { return 0; };
+  d.sdk_layout = host_side.sdk_layout;
   auto err = plugin::check_descriptor(&d, "/p/libx.so");
   CHECK(has_code(err, plugin::plugin_errc::abi_mismatch));
   auto text = caf::to_string(err);
@@ -116,4 +119,30 @@ TEST_CASE("the template domain loads as a plugin and its agent answers") {
     caf::anon_send_exit(greeter, caf::exit_reason::kill);
     ts.run();
   }
+}
+
+TEST_CASE("a plugin built against another SDK layout is refused naming both stamps") {
+  auto here = plugin::host_info().sdk_layout;
+  CHECK(here == plugin::sdk_layout_stamp());
+  CHECK(here != 0);
+  domain::domain_catalog catalog;
+  plugin::plugin_host host{catalog, {plugin_dir()}};
+  auto stale = host.load("stale_sdk");
+  REQUIRE_FALSE(stale);
+  CHECK(has_code(stale.error(), plugin::plugin_errc::sdk_layout_mismatch));
+  auto text = plugin::message_of(stale.error());
+  char mine[19];
+  std::snprintf(mine, sizeof(mine), "0x%016llx", static_cast<unsigned long long>(here));
+  auto theirs = plugin::detail::sdk_layout_mix(here, 8);
+  char other[19];
+  std::snprintf(other, sizeof(other), "0x%016llx", static_cast<unsigned long long>(theirs));
+  CHECK_MESSAGE(text.find(mine) != std::string::npos, text);
+  CHECK_MESSAGE(text.find(other) != std::string::npos, text);
+  CHECK(text.find("libsmith_domain_stale_sdk.so") != std::string::npos);
+  CHECK(host.loaded().empty());
+  CHECK(catalog.names().empty());
+  // The in-tree plugins carry this tree's stamp.
+  auto ok = host.load("examples");
+  REQUIRE_MESSAGE(ok, caf::to_string(ok.error()));
+  CHECK(ok->sdk_layout == here);
 }
