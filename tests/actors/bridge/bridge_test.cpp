@@ -16,6 +16,7 @@
 #include "runtime/bridge/wire.hpp"
 #include "runtime/config/config_loader.hpp"
 #include "runtime/core/system_setup.hpp"
+#include "tests/actors/bridge/examples_node.hpp"
 #include "tests/support/nats_server.hpp"
 
 using namespace smith;
@@ -25,38 +26,12 @@ namespace {
 
 namespace ev1 = smith::examples::v1;
 
-/// One smith node in its own actor system, joined to NATS at `url`.
-struct test_node {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  domain::domain_catalog catalog;
-  std::unique_ptr<actors::node> node;
-
-  test_node(const std::string& name, const std::string& url, int echoes) {
-    configure_actor_system(cfg);
-    cfg.set("scheduler.max-threads", size_t{2});
-    cfg.set("scheduler.policy", caf::atom("sharing"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    REQUIRE_FALSE(catalog.add(examples::examples_domain()));
-    auto text = "[node]\nname = \"" + name + "\"\n[nats]\nurls = [\"" + url + "\"]\n"
-                + "[registry]\nheartbeat_interval_ms = 0\n"
-                + "[[domain]]\nname = \"examples\"\n  [[domain.pool]]\n  agent = \"echo\"\n"
-                + "  instances = " + std::to_string(echoes) + "\n  [[domain.pool]]\n"
-                + "  agent = \"counter\"\n  restart = \"transient\"\n";
-    auto nc = config::load_config_text(text, name + ".toml");
-    REQUIRE_MESSAGE(nc, "config");
-    node = std::make_unique<actors::node>(*sys, *nc, catalog);
-    auto err = node->start();
-    REQUIRE_MESSAGE(!err, sys->render(err));
-  }
-
-  ~test_node() {
-    node.reset();
-  }
-
-  bridge::wall_time in(std::chrono::milliseconds ms) const {
-    return std::chrono::system_clock::now() + ms;
-  }
+/// A node with `echoes` echo agents and a transient counter.
+struct test_node : smith::test::examples_node {
+  test_node(const std::string& name, const std::string& url, int echoes)
+    : examples_node(name, url,
+                    "  [[domain.pool]]\n  agent = \"echo\"\n  instances = " + std::to_string(echoes)
+                      + "\n  [[domain.pool]]\n  agent = \"counter\"\n  restart = \"transient\"\n") {}
 };
 
 ev1::EchoRequest echo_req(const std::string& text) {

@@ -18,6 +18,7 @@
 #include "runtime/log/logging.hpp"
 #include "runtime/log/trace_context.hpp"
 #include "smith/examples/v1/examples.pb.h"
+#include "tests/actors/bridge/examples_node.hpp"
 #include "tests/support/nats_server.hpp"
 
 using namespace smith;
@@ -76,27 +77,10 @@ struct trace_log_capture {
   }
 };
 
-struct trace_node {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  domain::domain_catalog catalog;
-  std::unique_ptr<actors::node> node;
-
-  trace_node(const std::string& name, const std::string& url) {
-    configure_actor_system(cfg);
-    cfg.set("scheduler.max-threads", size_t{2});
-    cfg.set("scheduler.policy", caf::atom("sharing"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    REQUIRE_FALSE(catalog.add(examples::examples_domain()));
-    auto text = "[node]\nname = \"" + name + "\"\n[nats]\nurls = [\"" + url + "\"]\n"
-                + "[registry]\nheartbeat_interval_ms = 0\n"
-                + "[[domain]]\nname = \"examples\"\n  [[domain.pool]]\n  agent = \"echo\"\n";
-    auto nc = config::load_config_text(text, name + ".toml");
-    REQUIRE(nc);
-    node = std::make_unique<actors::node>(*sys, *nc, catalog);
-    auto err = node->start();
-    REQUIRE_MESSAGE(!err, sys->render(err));
-  }
+/// A node with one echo agent.
+struct trace_node : smith::test::examples_node {
+  trace_node(const std::string& name, const std::string& url)
+    : examples_node(name, url, "  [[domain.pool]]\n  agent = \"echo\"\n") {}
 };
 
 using relay_atom = caf::atom_constant<caf::atom("relay")>;

@@ -86,11 +86,15 @@ bool lists(const std::vector<std::string>& xs, const std::string& x) {
 void occupy_workers(test::plugin_node& n, std::chrono::milliseconds busy) {
   auto started = std::make_shared<std::atomic<int>>(0);
   for (int i = 0; i < 2; ++i)
-    n.sys->spawn([started, busy](caf::event_based_actor* self) {
-      ++*started;
-      std::this_thread::sleep_for(busy); // injected load, not synchronisation
-      self->quit();
-    });
+    // The unused int: CAF 0.17 binds a null argument tuple for argument-less function actors
+    // (UBSan: reference binding to null pointer in init_fun_factory).
+    n.sys->spawn(
+      [started, busy](caf::event_based_actor* self, int) {
+        ++*started;
+        std::this_thread::sleep_for(busy); // injected load, not synchronisation
+        self->quit();
+      },
+      0);
   REQUIRE(test::eventually([&] { return started->load() == 2; }, 5s));
 }
 
