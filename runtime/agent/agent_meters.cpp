@@ -11,12 +11,7 @@ namespace smith::agent {
 
 namespace {
 
-/// One (domain, type): live meters and what gone ones counted.
-struct meter_group {
-  std::unordered_set<agent_meter*> live;
-  agent_type_totals gone;
-};
-
+/// Adds what `m` counted to `t`.
 void meter_add(agent_type_totals& t, const agent_meter& m) {
   t.handled += m.handled.load(std::memory_order_relaxed);
   t.errors += m.errors.load(std::memory_order_relaxed);
@@ -27,6 +22,11 @@ void meter_add(agent_type_totals& t, const agent_meter& m) {
 } // namespace
 
 struct agent_meters::impl {
+  /// One (domain, type): live meters and what gone ones counted.
+  struct meter_group {
+    std::unordered_set<agent_meter*> live;
+    agent_type_totals gone;
+  };
   mutable std::mutex mtx;
   std::map<std::pair<std::string, std::string>, meter_group> groups;
   /// Which group a live meter belongs to.

@@ -199,7 +199,7 @@ TEST_CASE("service json: average processing time is truncated and 0 without requ
   actors::service_identity id{"smith", "abc", "1.0.0", {}};
   std::vector<actors::service_endpoint> eps{{"a", "agents.d.a.x", "", {}},
                                             {"b", "agents.d.b.x", "smith.d.b", {}}};
-  std::vector<bridge::endpoint_stat> st{{"agents.d.a.x", 3, 1, "boom", 10}};
+  std::vector<bridge::endpoint_stat> st{{"agents.d.a.x", 3, 1, "boom", 10, {}}};
   auto j = json::parse(actors::stats_json(id, bridge::wall_time{}, eps, st));
   check_identity(j, "io.nats.micro.v1.stats_response");
   CHECK(j["started"] == "1970-01-01T00:00:00.000000000Z");

@@ -69,7 +69,7 @@ public:
     spec.path = "root-" + name_;
     spec.flags.intensity = 5;
     spec.children.push_back(actors::registry_child({name_, 0, 1000ms, 2, 5}));
-    for (auto& c : cluster_children({name_, link_, cc, {"tests"}, "0.1.0", instance_}))
+    for (auto& c : cluster_children({name_, link_, cc, {"tests"}, "0.1.0", instance_, {}}))
       spec.children.push_back(std::move(c));
     auto sup = supervision::spawn_supervisor(*sys_, std::move(spec));
     REQUIRE_MESSAGE(sup, "supervisor: ", sys_->render(sup.error()));
