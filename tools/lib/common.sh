@@ -28,15 +28,13 @@ SMITH_DEB_PACKAGES=(
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev curl systemd
   libcpp-httplib-dev prometheus
+  chromium  # the dashboard's browser test drives it headless (playwright-core)
 )
 
 # The one set of CMake arguments for build/, shared by demo.sh and test.sh so neither
 # reconfigures the tree the other one built.
 SMITH_RELEASE_DIR="build"
 SMITH_RELEASE_ARGS=(-DSMITH_BUILD_TESTS=ON -DSMITH_SANITIZE=OFF)
-
-# The dashboard's browser test (tests/tools/dashboard) drives Debian's chromium headless.
-SMITH_DEB_PACKAGES+=(chromium)
 
 smith_info() { printf 'smith: %s\n' "$*"; }
 smith_die() { printf 'smith: error: %s\n' "$*" >&2; exit 1; }
