@@ -68,8 +68,8 @@ struct figure_spec {
   std::string unit;
 };
 
-/// Runs `baseline` and `smith` opts.reps times each, alternating so that load
-/// from other processes hits both sides alike, and returns one result per spec
+/// Runs `baseline` and `smith` opts.reps times each, alternating (and alternating which side
+/// goes first) so that load from other processes hits both sides alike; returns one result per spec
 /// holding the per-figure medians. Every repetition is noted on stderr.
 outcome compare(const options& opts, const std::vector<figure_spec>& specs, const side_fn& smith,
                 const side_fn& baseline);

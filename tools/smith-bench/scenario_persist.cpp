@@ -80,7 +80,7 @@ struct producer {
 
 caf::expected<figures> smith_group(const options& opts) {
   auto agents = scaled(opts, 1000, 10);
-  auto per_agent = scaled(opts, 20, 2);
+  auto per_agent = scaled(opts, 50, 2);
   temp_dir dir;
   auto st = open_store(dir);
   if (!st)
@@ -100,7 +100,7 @@ caf::expected<figures> smith_group(const options& opts) {
 
 caf::expected<figures> raw_group(const options& opts) {
   auto agents = scaled(opts, 1000, 10);
-  auto per_agent = scaled(opts, 20, 2);
+  auto per_agent = scaled(opts, 50, 2);
   temp_dir dir;
   rocksdb::Options o;
   o.create_if_missing = true;
