@@ -40,6 +40,7 @@ const char* to_string(scheduler_policy x) {
   switch (x) {
     case scheduler_policy::sharing: return "sharing";
     case scheduler_policy::stealing: return "stealing";
+    case scheduler_policy::affinity: return "affinity";
   }
   return "unknown";
 }

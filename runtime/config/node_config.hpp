@@ -22,6 +22,9 @@ enum class scheduler_policy {
   sharing,
   /// One queue per worker; idle workers steal (CAF "stealing").
   stealing,
+  /// Sharing plus a per-worker "next" slot: a woken actor runs next on the worker that woke
+  /// it (Smith's core::affinity_sharing).
+  affinity,
 };
 
 /// Output format of the node's log (`[log] format`).
@@ -246,7 +249,7 @@ std::vector<std::string> effective_plugin_dirs(const node_config& cfg,
 /// sets `port` to the bound one at start, so a port 0 becomes the actual port.
 std::string http_address_of(const http_config& h);
 
-/// Renders a scheduler policy as spelled in the file ("sharing", "stealing").
+/// Renders a scheduler policy as spelled in the file ("sharing", "stealing", "affinity").
 const char* to_string(scheduler_policy x);
 
 /// Renders a log format as spelled in the file ("text", "json").

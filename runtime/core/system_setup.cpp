@@ -1,7 +1,12 @@
 // Registration of Smith's error categories.
 #include "runtime/core/system_setup.hpp"
 
+#include <thread>
+
 #include <caf/actor_system_config.hpp>
+#include <caf/scheduler/coordinator.hpp>
+
+#include "runtime/core/affinity_sharing.hpp"
 
 #include "runtime/bridge/wire_code.hpp"
 #include "runtime/config/config_errc.hpp"
@@ -27,6 +32,25 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_error_category(caf::atom("smith_pers"), persistence::render_persistence_error);
   cfg.add_error_category(caf::atom("smith_plg"), plugin::render_plugin_error);
   cfg.add_error_category(caf::atom("smith_http"), http::render_http_error);
+}
+
+void configure_scheduler(caf::actor_system_config& cfg, config::scheduler_policy policy,
+                         size_t threads) {
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", threads);
+  switch (policy) {
+    case config::scheduler_policy::sharing:
+      cfg.set("scheduler.policy", caf::atom("sharing"));
+      break;
+    case config::scheduler_policy::stealing:
+      cfg.set("scheduler.policy", caf::atom("stealing"));
+      break;
+    case config::scheduler_policy::affinity:
+      // A scheduler module loaded by the config replaces CAF's choice by scheduler.policy.
+      cfg.load<caf::scheduler::coordinator<core::affinity_sharing>>();
+      break;
+  }
 }
 
 } // namespace smith

@@ -130,10 +130,12 @@ size_t thread_count(const options& opts) {
 }
 
 void configure(caf::actor_system_config& cfg, const options& opts) {
+  using smith::config::scheduler_policy;
   smith::configure_actor_system(cfg);
-  auto policy = opts.policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing");
-  cfg.set("scheduler.policy", policy);
-  cfg.set("scheduler.max-threads", static_cast<int64_t>(thread_count(opts)));
+  auto policy = opts.policy == "stealing"   ? scheduler_policy::stealing
+                : opts.policy == "affinity" ? scheduler_policy::affinity
+                                            : scheduler_policy::sharing;
+  smith::configure_scheduler(cfg, policy, thread_count(opts));
 }
 
 int64_t now_ns() {

@@ -28,7 +28,7 @@ using fail_atom = caf::atom_constant<caf::atom("fail")>;
 struct options {
   /// Multiplies every count (1.0 = the sizes); counts never drop below a floor.
   double scale = 1.0;
-  /// CAF scheduler policy: "sharing" (default) or "stealing".
+  /// Scheduler policy: "sharing" (default), "stealing" or "affinity" (see configure_scheduler).
   std::string policy = "sharing";
   /// Scheduler threads; 0 = std::thread::hardware_concurrency().
   size_t threads = 0;

@@ -31,8 +31,8 @@ void add_options(CLI::App& app, cli& c) {
   app.add_flag("--list", c.list, "List the scenarios and exit");
   app.add_option("--scale", c.opts.scale, "Multiply every count by this factor (e.g. 0.01)")
     ->check(CLI::Range(1e-6, 1e3));
-  app.add_option("--policy", c.opts.policy, "CAF scheduler policy: sharing or stealing")
-    ->check(CLI::IsMember({"sharing", "stealing"}));
+  app.add_option("--policy", c.opts.policy, "Scheduler policy: sharing, stealing or affinity")
+    ->check(CLI::IsMember({"sharing", "stealing", "affinity"}));
   app.add_option("--threads", c.opts.threads, "Scheduler threads (default: hardware threads)")
     ->check(CLI::Range(1, 1024));
   app.add_option("--reps", c.opts.reps, "Repetitions per side; lines report the median (default 3)")

@@ -66,9 +66,7 @@ std::optional<smith::config::node_config> load(const options& opts) {
 
 void configure_caf(caf::actor_system_config& caf_cfg, const smith::config::node_config& cfg) {
   smith::configure_actor_system(caf_cfg);
-  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler.effective_threads()));
-  auto sharing = cfg.scheduler.policy == smith::config::scheduler_policy::sharing;
-  caf_cfg.set("scheduler.policy", sharing ? caf::atom("sharing") : caf::atom("stealing"));
+  smith::configure_scheduler(caf_cfg, cfg.scheduler.policy, cfg.scheduler.effective_threads());
 }
 
 /// The plugin directories: `[plugins] dirs`, by default the lib/ next to smithd's bin/.

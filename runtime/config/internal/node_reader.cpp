@@ -25,7 +25,8 @@ void read_scheduler(toml_reader& r, const toml::table& doc, scheduler_config& ou
   if (auto threads = r.integer(*tbl, "threads", 0, 256))
     out.threads = static_cast<uint32_t>(*threads);
   if (auto policy = r.enumeration(*tbl, "policy",
-                                  {scheduler_policy::sharing, scheduler_policy::stealing}))
+                                  {scheduler_policy::sharing, scheduler_policy::stealing,
+                                   scheduler_policy::affinity}))
     out.policy = *policy;
 }
 

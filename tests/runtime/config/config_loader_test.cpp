@@ -166,6 +166,15 @@ TEST_CASE("a full config maps every key onto its field") {
                                                             {"since", "2024-01-31"}});
 }
 
+TEST_CASE("every scheduler policy name maps onto its value") {
+  CHECK(load_ok("[scheduler]\npolicy = \"sharing\"\n").scheduler.policy
+        == scheduler_policy::sharing);
+  CHECK(load_ok("[scheduler]\npolicy = \"stealing\"\n").scheduler.policy
+        == scheduler_policy::stealing);
+  CHECK(load_ok("[scheduler]\npolicy = \"affinity\"\n").scheduler.policy
+        == scheduler_policy::affinity);
+}
+
 TEST_CASE("keys left out take their documented defaults") {
   auto cfg = load_ok(full_text);
   const auto& audit = cfg.domains.at(1);

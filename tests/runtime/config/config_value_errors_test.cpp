@@ -93,7 +93,7 @@ TEST_CASE("bad log, scheduler, restart and auto_shutdown values are invalid_valu
   msg = load_error("[log]\nformat = \"xml\"\n", config_errc::invalid_value);
   SMITH_CHECK_PREFIX(msg, "t.toml:2:10: 'format' must be one of \"text\" or \"json\", got \"xml\"");
   msg = load_error("[scheduler]\npolicy = \"shared\"\n", config_errc::invalid_value);
-  SMITH_CHECK_PREFIX(msg, "t.toml:2:10: 'policy' must be one of \"sharing\" or \"stealing\"");
+  SMITH_CHECK_PREFIX(msg, "t.toml:2:10: 'policy' must be one of \"sharing\", \"stealing\" or \"affinity\"");
   msg = load_error("[[domain]]\nname = \"d\"\nrestart = \"always\"\n[[domain.pool]]\nagent = \"a\"\n",
                    config_errc::invalid_value);
   SMITH_CHECK_PREFIX(msg, "t.toml:3:11: 'restart' must be one of \"permanent\"");
@@ -103,7 +103,7 @@ TEST_CASE("bad log, scheduler, restart and auto_shutdown values are invalid_valu
 
 TEST_CASE("an enum given as a number is wrong_type") {
   auto msg = load_error("[scheduler]\npolicy = 1\n", config_errc::wrong_type);
-  CHECK(msg == "t.toml:2:10: 'policy' must be one of \"sharing\" or \"stealing\", got an integer");
+  CHECK(msg == "t.toml:2:10: 'policy' must be one of \"sharing\", \"stealing\" or \"affinity\", got an integer");
 }
 
 TEST_CASE("shutdown accepts only brutal_kill, infinity or milliseconds >= 0") {
