@@ -122,10 +122,10 @@ caf::expected<figures> raw_side(const options& opts, size_t n) {
     caf::actor_system sys{cfg};
     std::vector<caf::actor> actors;
     for (size_t i = 0; i < n; ++i)
-      actors.push_back(sys.spawn([&ready]() -> caf::behavior {
+      actors.push_back(sys.spawn([&ready](int) -> caf::behavior { // unused int: see raw_pong
         ready.count_down();
         return {[](int x) { return x; }};
-      }));
+      }, 0));
     if (!ready.wait_for(discover_limit))
       return failure("raw actors did not start");
     auto t1 = now_ns();

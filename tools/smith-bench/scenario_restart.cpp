@@ -41,8 +41,8 @@ victim_iface::behavior_type crash_on_request(Self* self) {
   return {[=](crash_atom) { self->quit(caf::make_error(caf::sec::runtime_error, "induced crash")); }};
 }
 
-/// The baseline child: a plain typed CAF actor.
-victim_iface::behavior_type raw_victim(victim_iface::pointer self) {
+/// The baseline child: a plain typed CAF actor (the int is unused, see raw_pong).
+victim_iface::behavior_type raw_victim(victim_iface::pointer self, int) {
   return crash_on_request(self);
 }
 
@@ -56,11 +56,11 @@ struct respawn_state {
 /// Keeps one monitored worker alive; answers get_child with the current one.
 caf::behavior respawner(caf::stateful_actor<respawn_state>* self, caf::actor sink) {
   self->state.sink = std::move(sink);
-  self->state.worker = caf::actor_cast<caf::actor>(self->spawn<caf::monitored>(raw_victim));
+  self->state.worker = caf::actor_cast<caf::actor>(self->spawn<caf::monitored>(raw_victim, 0));
   self->set_down_handler([=](caf::down_msg& dm) {
     if (dm.source != self->state.worker.address())
       return;
-    self->state.worker = caf::actor_cast<caf::actor>(self->spawn<caf::monitored>(raw_victim));
+    self->state.worker = caf::actor_cast<caf::actor>(self->spawn<caf::monitored>(raw_victim, 0));
     self->send(self->state.sink, restarted_atom::value, now_ns());
   });
   self->set_exit_handler([=](caf::exit_msg& em) { // our own shutdown takes the worker along
