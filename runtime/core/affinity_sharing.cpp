@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <caf/scheduled_actor.hpp>
+
 namespace smith::core {
 
 namespace {
@@ -38,11 +40,26 @@ void affinity_sharing::coordinator_data::place(size_t id, caf::resumable* job) {
     return;
   }
   auto& s = slots_[id];
+  auto* current = s.running.load(std::memory_order_relaxed);
+  if (current != nullptr && current->getf(caf::abstract_actor::is_terminated_flag)) {
+    push(job);
+    return;
+  }
   // Counted before the store: a watchdog that sees this job also sees the new count.
   s.fills.fetch_add(1, std::memory_order_relaxed);
   caf::resumable* empty = nullptr;
   if (!s.job.compare_exchange_strong(empty, job, std::memory_order_acq_rel))
     push(job);
+}
+
+void affinity_sharing::coordinator_data::running(size_t id, caf::resumable* job) {
+  if (id >= max_slots)
+    return;
+  // Every actor the scheduler runs is a scheduled_actor (non-virtual bases: a static cast).
+  auto* actor = job->subtype() == caf::resumable::scheduled_actor
+                  ? static_cast<caf::abstract_actor*>(static_cast<caf::scheduled_actor*>(job))
+                  : nullptr;
+  slots_[id].running.store(actor, std::memory_order_relaxed);
 }
 
 caf::resumable* affinity_sharing::coordinator_data::next(size_t id) {
