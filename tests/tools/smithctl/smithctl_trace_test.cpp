@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "tests/support/eventually.hpp"
 #include "tests/tools/smithctl/smithctl_fixture.hpp"
 
 using namespace smith::test;
@@ -35,12 +36,10 @@ struct trace_pair {
     }
     // Ready once both nodes know each other (smithctl then sees both) and smithctl reaches
     // both echo agents through the cluster.
-    auto deadline = std::chrono::steady_clock::now() + 15s;
-    while (!both_members())
-      REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, nodes[0]->output());
+    REQUIRE_MESSAGE(eventually([&] { return both_members(); }, 15s), nodes[0]->output());
     for (std::string target : {"echo-t1-1", "echo-t2-1"})
-      while (send(target, "").rc != 0)
-        REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, nodes[0]->output());
+      REQUIRE_MESSAGE(eventually([&] { return send(target, "").rc == 0; }, 15s),
+                      nodes[0]->output());
   }
 
   bool both_members() {
