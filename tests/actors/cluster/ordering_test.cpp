@@ -29,7 +29,9 @@ class held_routes {
 public:
   explicit held_routes(cluster_node& n) : sys_(n.sys()) {
     auto taken = taken_;
-    actor_ = sys_.spawn([taken](caf::stateful_actor<held_routes_state>* self) -> caf::behavior {
+    // (An unused argument: CAF 0.17 mishandles function actors without one.)
+    using self_ptr = caf::stateful_actor<held_routes_state>*;
+    actor_ = sys_.spawn([taken](self_ptr self, int) -> caf::behavior {
       return {
         [=](bridge::routed_atom, const std::string&, const std::string&, const std::string&) {
           self->state.held.push_back(self->make_response_promise());
@@ -42,7 +44,7 @@ public:
           self->state.held.clear();
         },
       };
-    });
+    }, 0);
     sys_.registry().put(bridge::bridge_name, caf::actor_cast<caf::strong_actor_ptr>(actor_));
   }
 
