@@ -3,6 +3,7 @@
 
 #include "actors/admin/admin_worker.hpp"
 #include "runtime/domain/domain_catalog.hpp"
+#include "runtime/plugin/plugin_errc.hpp"
 
 namespace smith::actors::admin_impl {
 
@@ -78,11 +79,15 @@ admin_reply do_unload(caf::blocking_actor* self, const admin_context& ctx,
   if (req.has_deadline() && (req.deadline().seconds() > 0 || req.deadline().nanos() > 0))
     deadline = std::chrono::milliseconds{req.deadline().seconds() * 1000
                                          + req.deadline().nanos() / 1000000};
-  if (auto err = ctx.opts.hooks.unload_domain(req.name(), req.version(), deadline))
+  auto err = ctx.opts.hooks.unload_domain(req.name(), req.version(), deadline);
+  // unconfirmed: the domain is gone here, some node did not confirm it in time (a warning).
+  if (err && err != plugin::plugin_errc::unconfirmed)
     return fail<v1::DomainReply>(v1::ADMIN_ERROR_CODE_REFUSED,
                                  "domain unload '" + req.name() + "' on node " + ctx.opts.node
                                    + ": " + text_of(self->system(), err));
   v1::DomainReply reply;
+  if (err)
+    reply.add_warnings("node " + ctx.opts.node + ": " + text_of(self->system(), err));
   reply.mutable_domain()->set_name(req.name());
   reply.mutable_domain()->set_version(req.version());
   return pack(reply);

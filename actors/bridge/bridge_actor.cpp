@@ -92,6 +92,16 @@ caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
         return err;
       return ok_atom::value;
     },
+    [=](bridge::routed_atom, const std::string& domain, const std::string& name,
+        const std::string& instance) {
+      auto rp = self->make_response_promise();
+      on_routed(self, domain, name, instance, rp);
+      return rp;
+    },
+    [=](bridge::routed_flush_atom) { flush_routes(self); },
+    [=](bridge::routed_expire_atom, const std::string& instance) {
+      expire_route_waiters(self, instance);
+    },
     [=](bridge::inbound_atom, bridge::inbound_request& req) { on_inbound(self, req); },
     [=](bridge::reply_atom, nats::inbound_msg& m) { on_reply(self, m); },
     [=](bridge::expire_atom, uint64_t corr) { on_expire(self, corr); },

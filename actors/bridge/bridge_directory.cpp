@@ -31,7 +31,9 @@ void add_agent(bridge_self* self, const registry::agent_record& r) {
     }
   }
   st.out->set_local(a.domain, a.name, a.handle, a.endpoints);
+  auto instance = a.instance;
   st.agents.upsert(std::move(a));
+  release_route_waiters(self, instance);
 }
 
 void reset_directory(bridge_self* self, const std::vector<registry::agent_record>& snapshot) {

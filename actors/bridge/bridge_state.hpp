@@ -84,6 +84,10 @@ struct bridge_state {
   bridge::bridge_stats stats;
   /// Per "domain.name.action" of local agents.
   std::map<std::string, bridge::endpoint_stat> endpoint_stats;
+  /// `routed` callers whose agent is not in the directory yet, by instance.
+  std::map<std::string, std::vector<caf::response_promise>> route_waiters;
+  /// `routed` callers answered after the next flush (one flush serves a burst).
+  std::vector<caf::response_promise> route_flushes;
 };
 
 using bridge_self = caf::stateful_actor<bridge_state>;
@@ -94,6 +98,18 @@ void on_watch_event(bridge_self* self, const registry::watch_event& ev);
 caf::error subscribe_routes(bridge_self* self);
 /// Brings pools and subscriptions of opts.dynamic up to date (added and removed ones).
 caf::error sync_dynamic_routes(bridge_self* self);
+
+// -- bridge_routed.cpp: confirming that a local agent is reachable over NATS ----------
+/// Answers `routed(domain, name, instance)` (see bridge_actor): now if the agent is known,
+/// else once add_agent brings it or at route_wait.
+void on_routed(bridge_self* self, const std::string& domain, const std::string& name,
+               const std::string& instance, caf::response_promise rp);
+/// Agent `instance` entered the directory: its waiters go on to the next flush.
+void release_route_waiters(bridge_self* self, const std::string& instance);
+/// Flushes the rpc connection and answers every caller waiting for it.
+void flush_routes(bridge_self* self);
+/// The waiters of `instance` still there after route_wait get an error.
+void expire_route_waiters(bridge_self* self, const std::string& instance);
 
 // -- bridge_inbound.cpp: requests arriving over NATS -----------------------------------
 /// The NATS callback for agent subjects: validates on the delivery thread, answers

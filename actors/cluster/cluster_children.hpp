@@ -27,6 +27,9 @@ struct cluster_options {
   /// Domains hosted here that come and go (plugins), read at every heartbeat and announced
   /// with `domains` (sorted, each once); null = none. Called on membership's thread.
   std::function<std::vector<std::string>()> dynamic_domains;
+  /// The node runs a bridge: a local agent's registration is announced only once the bridge
+  /// confirms (bridge::routed_atom) that its subscription reached the NATS server.
+  bool await_bridge = false;
 };
 
 /// Two permanent workers, in start order: "membership" (heartbeats, down detection) and

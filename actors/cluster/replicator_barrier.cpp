@@ -92,14 +92,16 @@ void barrier_confirm(replicator_self self, barrier_waiter w) {
 
 } // namespace
 
-caf::result<barrier_report> start_barrier(replicator_self self, std::chrono::milliseconds timeout) {
+namespace {
+
+void begin_barrier(replicator_self self, caf::response_promise rp,
+                   std::chrono::milliseconds timeout) {
   auto& st = self->state;
   auto id = ++st.next_barrier;
   auto& b = st.barriers[id];
-  b.rp = self->make_response_promise();
+  b.rp = std::move(rp);
   b.report.sequence = st.sequence;
   b.timeout = timeout;
-  auto rp = b.rp;
   // The writer handles messages in order: its answer covers every erase sent before.
   self->request(st.kv, timeout, kv_flush_atom::value)
     .then(
@@ -124,7 +126,24 @@ caf::result<barrier_report> start_barrier(replicator_self self, std::chrono::mil
     if (!p.down)
       barrier_ask_peer(self, id, node);
   self->delayed_send(self, timeout, barrier_expire_atom::value, id);
+}
+
+} // namespace
+
+caf::result<barrier_report> start_barrier(replicator_self self, std::chrono::milliseconds timeout) {
+  auto rp = self->make_response_promise();
+  if (self->state.outbox.empty())
+    begin_barrier(self, rp, timeout);
+  else
+    self->state.deferred_barriers.emplace_back(rp, timeout);
   return caf::result<barrier_report>{rp};
+}
+
+void start_deferred_barriers(replicator_self self) {
+  auto deferred = std::move(self->state.deferred_barriers);
+  self->state.deferred_barriers.clear();
+  for (auto& [rp, timeout] : deferred)
+    begin_barrier(self, rp, timeout);
 }
 
 bool on_barrier_reply(replicator_self self, const nats::inbound_msg& m) {

@@ -7,6 +7,7 @@
 #include "actors/cluster/cluster_codec.hpp"
 #include "actors/cluster/kv_writer.hpp"
 #include "actors/cluster/replicator_state.hpp"
+#include "runtime/bridge/bridge_api.hpp"
 #include "runtime/bridge/subject.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/registry/record_codec.hpp"
@@ -52,13 +53,66 @@ void publish_change(replicator_self self, registry::watch_kind kind,
   kv_write(self, kind, r);
 }
 
-void apply_local(replicator_self self, registry::watch_kind kind, const registry::agent_record& r) {
+/// Updates the mirror and publishes the change (the outbox lets it go).
+void announce(replicator_self self, registry::watch_kind kind, const registry::agent_record& r) {
   auto& local = self->state.local;
   if (kind == registry::watch_kind::deregistered)
     local.erase(r.id.instance);
   else
     local[r.id.instance] = r;
   publish_change(self, kind, r);
+}
+
+/// Announces the outbox's changes from the front up to the first one still held.
+void announce_ready(replicator_self self) {
+  auto& st = self->state;
+  while (!st.outbox.empty() && !st.outbox.front().held) {
+    auto ch = std::move(st.outbox.front());
+    st.outbox.pop_front();
+    announce(self, ch.kind, ch.record);
+  }
+  if (st.outbox.empty())
+    start_deferred_barriers(self);
+}
+
+/// Lets change `id` go (if still queued) and announces what is ready.
+void release_change(replicator_self self, uint64_t id) {
+  for (auto& ch : self->state.outbox)
+    if (ch.id == id)
+      ch.held = false;
+  announce_ready(self);
+}
+
+/// Asks the bridge to confirm the subscription of the agent of change `ch`. Without an answer
+/// (no bridge, or it gives up) the change goes anyway: late is better than never announced.
+void await_route(replicator_self self, const local_change& ch) {
+  auto id = ch.id;
+  auto ptr = self->system().registry().get(bridge::bridge_name);
+  if (!ptr) {
+    spdlog::warn("replicator: no bridge on {} to confirm agent {}; announcing it now",
+                 self->state.opts.node, agent::to_string(ch.record.id));
+    release_change(self, id);
+    return;
+  }
+  auto& rid = ch.record.id;
+  self->request(caf::actor_cast<bridge::bridge_actor>(ptr), bridge::route_wait * 2,
+                bridge::routed_atom::value, rid.domain, rid.name, rid.instance)
+    .then([=](ok_atom) { release_change(self, id); },
+          [=, name = agent::to_string(rid)](caf::error& err) {
+            spdlog::warn("replicator: the bridge did not confirm agent {} ({}); announcing it",
+                         name, self->system().render(err));
+            release_change(self, id);
+          });
+}
+
+/// Queues a change of a local record; a registration waits for the bridge (await_bridge).
+void apply_local(replicator_self self, registry::watch_kind kind, const registry::agent_record& r) {
+  auto& st = self->state;
+  bool held = st.opts.await_bridge && kind == registry::watch_kind::registered && r.handle;
+  st.outbox.push_back(local_change{++st.next_change, kind, r, held});
+  if (held)
+    await_route(self, st.outbox.back());
+  announce_ready(self);
 }
 
 /// Makes the mirror equal to `snapshot`, publishing a change for every difference.
@@ -87,7 +141,10 @@ void on_watch_ack(replicator_self self, registry::watch_ack& ack) {
   bool restarted = !st.registry_instance.empty() && st.registry_instance != ack.registry_instance;
   st.registry_instance = ack.registry_instance;
   st.watch_sequence = ack.sequence;
+  // Changes not announced yet came from the old watch: the snapshot supersedes them.
+  st.outbox.clear();
   reconcile(self, ack.snapshot);
+  announce_ready(self);
   if (restarted) {
     // A new registry knows nothing of the other nodes.
     spdlog::info("replicator: the registry restarted, reseeding the cluster view");

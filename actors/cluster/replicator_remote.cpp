@@ -123,6 +123,21 @@ void replay_buffered(replicator_self self, const std::string& node) {
 
 void apply_sync(replicator_self self, const std::string& node,
                 const bridge::v1::SyncResponse& resp) {
+  auto& peer = self->state.peers[node];
+  if (!peer.stale_answer && !replaces_view(peer, resp.node_instance(), resp.sequence())) {
+    // Built before changes already applied here (they came on the bulk connection, it on the
+    // rpc one): replacing the view with it would drop newer records. Keep the view and ask
+    // again; a second answer behind what is applied means that the applied changes are not
+    // the node's (bogus or forged) and is taken.
+    spdlog::info("replicator: sync answer of {} at sequence {} is older than the {} applied; "
+                 "view kept, asking again", node, resp.sequence(), peer.applied);
+    peer.stale_answer = true;
+    peer.synced = true;
+    replay_buffered(self, node);
+    start_sync(self, node);
+    return;
+  }
+  peer.stale_answer = false;
   std::vector<registry::agent_record> records;
   for (auto& x : resp.records())
     if (auto r = decode_record(self, node, x))
@@ -181,8 +196,8 @@ void seed_from(replicator_self self, const std::map<std::string, std::string>& e
   auto memb = caf::actor_cast<caf::actor>(self->system().registry().get(membership_name));
   for (auto& [node, records] : by_node) {
     auto& p = st.peers[node];
-    if (p.down || p.synced || !reg)
-      continue; // a sync answer is fresher than the bucket
+    if (p.down || p.synced || !replaces_view(p, "", 0) || !reg)
+      continue; // what the node's own stream brought is fresher than the bucket
     self->request(reg, registry::ask_timeout, registry::replace_node_atom::value, node, records)
       .then([](uint64_t) {}, on_apply_error(self, node));
     if (memb)

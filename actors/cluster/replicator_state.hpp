@@ -1,6 +1,7 @@
 // State of the replicator actor (internal to actors/cluster).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -48,8 +49,31 @@ struct peer_stream {
   std::vector<bridge::v1::RegistryChange> buffered;
   /// The latest heartbeat's claim.
   std::optional<peer_beat> beat;
+  /// The last sync answer was older than `applied` and was not taken (the next one is).
+  bool stale_answer = false;
   /// Anti-entropy ticks in a row at which the beat's sequence differed from `applied`.
   int suspect = 0;
+};
+
+/// Whether a view of a peer's records from stream `instance` at `sequence` may replace the
+/// view built from `p` (a sync answer; a KV seed passes "" and 0: it carries neither). Not
+/// when it is older than what is already applied of the same stream (it would drop newer
+/// records), nor, for the KV seed, once any of the peer's stream is known (its sync follows).
+inline bool replaces_view(const peer_stream& p, const std::string& instance, uint64_t sequence) {
+  if (p.instance.empty())
+    return true;
+  if (instance.empty())
+    return false;
+  return instance != p.instance || sequence >= p.applied;
+}
+
+/// A change of a local record not announced yet (replicator_local.cpp).
+struct local_change {
+  uint64_t id = 0;
+  registry::watch_kind kind = registry::watch_kind::registered;
+  registry::agent_record record;
+  /// Held until the bridge confirms the agent's subscription reached the server (or gives up).
+  bool held = false;
 };
 
 /// A barrier this node asked for (see spawn_replicator): who still has to answer.
@@ -90,6 +114,10 @@ struct replicator_state {
   caf::actor registry;
   /// The KV worker (detached).
   caf::actor kv;
+  /// Local changes in registry order, announced (mirror, event, KV) from the front as soon
+  /// as the front is not held: peers never learn of an agent before it can be called.
+  std::deque<local_change> outbox;
+  uint64_t next_change = 0;
   // -- other nodes -----------------------------------------------------------------
   std::map<std::string, peer_stream> peers;
   /// Sync in flight: correlation -> node.
@@ -101,6 +129,8 @@ struct replicator_state {
   /// Barriers of this node in flight, by id.
   std::map<uint64_t, barrier_call> barriers;
   uint64_t next_barrier = 0;
+  /// Barriers asked while the outbox was not empty (their sequence must cover it).
+  std::vector<std::pair<caf::response_promise, std::chrono::milliseconds>> deferred_barriers;
   /// Barrier requests sent: correlation -> (barrier id, peer).
   std::map<uint64_t, std::pair<uint64_t, std::string>> barrier_replies;
   /// Other nodes' barriers waiting here, by id.
@@ -138,6 +168,8 @@ void seed(replicator_self self);
 // -- replicator_barrier.cpp: confirming that changes reached every node ------------
 /// Starts a barrier over every peer not down and the KV writer; the promise is kept.
 caf::result<barrier_report> start_barrier(replicator_self self, std::chrono::milliseconds timeout);
+/// Starts the barriers deferred while the outbox was not empty.
+void start_deferred_barriers(replicator_self self);
 /// Handles a reply on our inbox if it answers a barrier request; false otherwise.
 bool on_barrier_reply(replicator_self self, const nats::inbound_msg& m);
 /// Answers what is left of barrier `id` (its timeout passed).

@@ -159,7 +159,7 @@ cluster::cluster_options cluster_options_of(const config::node_config& cfg,
                                             std::shared_ptr<bridge::nats_link> link,
                                             const std::shared_ptr<route_set>& dynamic) {
   cluster::cluster_options co{cfg.name, std::move(link), cfg.cluster, {}, smith::version_string,
-                              {}, {}};
+                              {}, {}, true};
   for (auto& d : cfg.domains)
     if (!dynamic || d.plugin.empty())
       co.domains.push_back(d.name);

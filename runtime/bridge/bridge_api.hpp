@@ -1,6 +1,7 @@
 // The node's bridge actor: its typed interface and the values it exchanges.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,6 +36,12 @@ using stats_atom = caf::atom_constant<caf::atom("brstats")>;
 using rewatch_atom = caf::atom_constant<caf::atom("rewatch")>;
 using endpoint_stats_atom = caf::atom_constant<caf::atom("epstats")>;
 using routes_atom = caf::atom_constant<caf::atom("routes")>;
+using routed_atom = caf::atom_constant<caf::atom("routed")>;
+using routed_flush_atom = caf::atom_constant<caf::atom("routedfl")>;
+using routed_expire_atom = caf::atom_constant<caf::atom("routedexp")>;
+
+/// How long `routed` waits for its agent to reach the bridge's directory.
+inline constexpr std::chrono::milliseconds route_wait{2000};
 
 /// Key under which the node's bridge is published in CAF's actor registry.
 inline constexpr caf::atom_value bridge_name = caf::atom("smith.brdg");
@@ -104,6 +111,10 @@ struct endpoint_stat {
 /// - endpoint_stats -> one endpoint_stat per (local agent, action) that served a request.
 /// - routes -> ok once the pool and broadcast subscriptions match the bridge's route_set
 ///   (domains loaded or unloaded at runtime); NATS errors as they came.
+/// - routed(domain, name, instance) -> ok once that local agent is in the bridge's directory
+///   and its direct subscription (if it has one) is known to the NATS server (flushed after
+///   subscribing): an agent announced to the cluster after this answer is reachable.
+///   wire_code::unavailable if the agent does not show up within route_wait.
 /// The remaining messages are the bridge's own plumbing (NATS callbacks, timers, registry
 /// watch); nothing else should send them.
 using bridge_actor = caf::typed_actor<
@@ -113,6 +124,9 @@ using bridge_actor = caf::typed_actor<
   caf::replies_to<stats_atom>::with<bridge_stats>,
   caf::replies_to<endpoint_stats_atom>::with<std::vector<endpoint_stat>>,
   caf::replies_to<routes_atom>::with<ok_atom>,
+  caf::replies_to<routed_atom, std::string, std::string, std::string>::with<ok_atom>,
+  caf::reacts_to<routed_flush_atom>,
+  caf::reacts_to<routed_expire_atom, std::string>,
   caf::reacts_to<inbound_atom, inbound_request>,
   caf::reacts_to<reply_atom, nats::inbound_msg>,
   caf::reacts_to<expire_atom, uint64_t>,

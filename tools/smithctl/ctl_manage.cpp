@@ -52,7 +52,13 @@ int domain_change(const globals& g, admin_verb verb, const Req& req, const std::
     if (!g.json)
       std::cout << what << " " << reply.domain().name() << " " << reply.domain().version()
                 << " on " << n << ": ok\n";
-    done.push_back({{"node", n}, {"domain", to_json(reply.domain())}});
+    // Done, with reservations (e.g. a node did not confirm an unload): stderr, exit 0.
+    nlohmann::json warnings = nlohmann::json::array();
+    for (auto& w : reply.warnings()) {
+      std::cerr << "warning: " << w << "\n";
+      warnings.push_back(w);
+    }
+    done.push_back({{"node", n}, {"domain", to_json(reply.domain())}, {"warnings", warnings}});
   }
   if (g.json)
     print_json({{"done", done}});

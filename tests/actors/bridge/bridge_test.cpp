@@ -17,6 +17,7 @@
 #include "runtime/config/config_loader.hpp"
 #include "runtime/core/system_setup.hpp"
 #include "tests/actors/bridge/examples_node.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/nats_server.hpp"
 
 using namespace smith;
@@ -43,14 +44,12 @@ ev1::EchoRequest echo_req(const std::string& text) {
 /// Calls echo until it answers (the target's subscriptions are set up asynchronously).
 void wait_reachable(test_node& from, bridge::agent_ref ref) {
   caf::scoped_actor self{*from.sys};
-  auto until = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < until) {
-    auto r = bridge::call_blocking<ev1::EchoReply>(self, ref, "echo", echo_req("ping"), from.in(500ms));
-    if (r)
-      return;
-    std::this_thread::sleep_for(10ms);
-  }
-  FAIL("agent " << ref.domain << "/" << ref.name << " never became reachable");
+  auto answers = [&] {
+    return bool(
+      bridge::call_blocking<ev1::EchoReply>(self, ref, "echo", echo_req("ping"), from.in(500ms)));
+  };
+  if (!test::eventually(answers, 10s))
+    FAIL("agent " << ref.domain << "/" << ref.name << " never became reachable");
 }
 
 struct two_nodes {

@@ -19,6 +19,7 @@
 #include "runtime/log/trace_context.hpp"
 #include "smith/examples/v1/examples.pb.h"
 #include "tests/actors/bridge/examples_node.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/nats_server.hpp"
 
 using namespace smith;
@@ -123,11 +124,8 @@ struct traced_cluster {
     REQUIRE(c);
     client = *c;
     // Reachable over NATS (the bridges subscribe asynchronously).
-    auto until = std::chrono::steady_clock::now() + 10s;
-    while (!ask("", "ready")) {
-      REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until, "echo-nb-1 never answered");
-      std::this_thread::sleep_for(10ms); // poll interval
-    }
+    REQUIRE_MESSAGE(test::eventually([&] { return bool(ask("", "ready")); }, 10s),
+                    "echo-nb-1 never answered");
   }
 
   ~traced_cluster() {

@@ -20,22 +20,14 @@
 #include "runtime/core/shutdown.hpp"
 #include "runtime/core/system_setup.hpp"
 #include "runtime/supervision/supervisor.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace smith::cluster::test {
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-/// Polls `pred` (every 200 µs) until it holds or `timeout` passes; returns its last value.
-inline bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto deadline = clock_type::now() + timeout;
-  while (!pred()) {
-    if (clock_type::now() > deadline)
-      return pred();
-    std::this_thread::sleep_for(200us);
-  }
-  return true;
-}
+using smith::test::eventually;
 
 /// Fast settings for tests.
 inline config::cluster_config fast_cluster(std::chrono::milliseconds anti_entropy = 300ms) {
@@ -52,7 +44,10 @@ inline config::cluster_config fast_cluster(std::chrono::milliseconds anti_entrop
 /// the cluster actors (as smithd's tree does, minus the bridge and the domains).
 class cluster_node {
 public:
-  cluster_node(std::string name, std::vector<std::string> urls, config::cluster_config cc)
+  /// With `await_bridge`, the replicator waits for whatever the test publishes under
+  /// bridge::bridge_name to confirm each registration (see cluster_options).
+  cluster_node(std::string name, std::vector<std::string> urls, config::cluster_config cc,
+               bool await_bridge = false)
     : name_(std::move(name)), instance_(agent::new_uuid()) {
     cfg_.set("scheduler.max-threads", 2);
     configure_actor_system(cfg_);
@@ -69,7 +64,7 @@ public:
     spec.path = "root-" + name_;
     spec.flags.intensity = 5;
     spec.children.push_back(actors::registry_child({name_, 0, 1000ms, 2, 5}));
-    for (auto& c : cluster_children({name_, link_, cc, {"tests"}, "0.1.0", instance_, {}}))
+    for (auto& c : cluster_children({name_, link_, cc, {"tests"}, "0.1.0", instance_, {}, await_bridge}))
       spec.children.push_back(std::move(c));
     auto sup = supervision::spawn_supervisor(*sys_, std::move(spec));
     REQUIRE_MESSAGE(sup, "supervisor: ", sys_->render(sup.error()));
@@ -78,7 +73,7 @@ public:
       return {[](int) {}};
     }, 0);
     // The supervisor starts its children asynchronously.
-    REQUIRE(wait_until([&] {
+    REQUIRE(eventually([&] {
       return registry() && named(membership_name) && named(replicator_name);
     }, 5s));
   }

@@ -30,7 +30,7 @@ TEST_CASE("nodes see each other through heartbeats with instance, version and do
   smith::test::nats_server server;
   cluster_node a{"node-a", {server.url()}, fast_cluster()};
   cluster_node b{"node-b", {server.url()}, fast_cluster()};
-  REQUIRE(wait_until([&] { return all_up({&a, &b}); }, 3s));
+  REQUIRE(eventually([&] { return all_up({&a, &b}); }, 3s));
   auto p = peer(a, "node-b");
   REQUIRE(p);
   CHECK(p->instance == b.instance());
@@ -46,10 +46,10 @@ TEST_CASE("a node that stops heartbeating is dropped within down_after plus one 
   cluster_node a{"node-a", {server.url()}, cc};
   cluster_node b{"node-b", {server.url()}, cc};
   a.register_agent("doomed");
-  REQUIRE(wait_until([&] { return b.sees("doomed", "node-a") && all_up({&a, &b}); }, 3s));
+  REQUIRE(eventually([&] { return b.sees("doomed", "node-a") && all_up({&a, &b}); }, 3s));
   auto t0 = clock_type::now();
   a.stop(caf::exit_reason::kill); // a crash: no NodeLeave
-  REQUIRE(wait_until([&] { return !b.sees("doomed", "node-a"); }, 3s));
+  REQUIRE(eventually([&] { return !b.sees("doomed", "node-a"); }, 3s));
   auto elapsed = ms_since(t0);
   std::printf("crashed node dropped after %.1f ms (down_after %lld ms, beat %lld ms)\n", elapsed,
               static_cast<long long>(cc.down_after.count()),
@@ -71,10 +71,10 @@ TEST_CASE("a graceful stop sends NodeLeave and the others drop the node at once"
   cluster_node a{"node-a", {server.url()}, cc};
   cluster_node b{"node-b", {server.url()}, cc};
   a.register_agent("polite");
-  REQUIRE(wait_until([&] { return b.sees("polite", "node-a") && all_up({&a, &b}); }, 3s));
+  REQUIRE(eventually([&] { return b.sees("polite", "node-a") && all_up({&a, &b}); }, 3s));
   auto t0 = clock_type::now();
   a.stop(caf::exit_reason::user_shutdown);
-  REQUIRE(wait_until([&] { return !b.sees("polite", "node-a"); }, 2s));
+  REQUIRE(eventually([&] { return !b.sees("polite", "node-a"); }, 2s));
   auto elapsed = ms_since(t0);
   std::printf("gracefully stopped node dropped after %.1f ms\n", elapsed);
   CHECK(elapsed < 1000.0);
@@ -90,15 +90,15 @@ TEST_CASE("a restarted node is taken back with its new instance and resynced") {
   {
     cluster_node a{"node-a", {server.url()}, cc};
     a.register_agent("first-life");
-    REQUIRE(wait_until([&] { return b.sees("first-life", "node-a"); }, 3s));
+    REQUIRE(eventually([&] { return b.sees("first-life", "node-a"); }, 3s));
     a.stop(caf::exit_reason::kill);
   }
   cluster_node a2{"node-a", {server.url()}, cc};
   a2.register_agent("second-life");
-  CHECK(wait_until([&] { return b.sees("second-life", "node-a"); }, 3s));
+  CHECK(eventually([&] { return b.sees("second-life", "node-a"); }, 3s));
   // The first life's agent goes: replaced by the sync with the new instance, or dropped
   // once the old instance stays silent.
-  CHECK(wait_until([&] { return !b.sees("first-life", "node-a"); }, 3s));
+  CHECK(eventually([&] { return !b.sees("first-life", "node-a"); }, 3s));
   auto p = peer(b, "node-a");
   REQUIRE(p);
   CHECK(p->instance == a2.instance());
@@ -116,20 +116,20 @@ TEST_CASE("nodes reconnect after their nats-server is killed and replication res
   cluster_node a{"node-a", urls, cc};
   cluster_node b{"node-b", urls, cc};
   a.register_agent("before");
-  REQUIRE(wait_until([&] { return b.sees("before", "node-a") && all_up({&a, &b}); }, 5s));
+  REQUIRE(eventually([&] { return b.sees("before", "node-a") && all_up({&a, &b}); }, 5s));
   auto url = a.link().bulk->connected_url();
   auto victim = std::find_if(servers.begin(), servers.end(),
                              [&](auto& s) { return s->url() == url; });
   REQUIRE(victim != servers.end());
   auto t0 = clock_type::now();
   (*victim)->kill9();
-  REQUIRE(wait_until([&] {
+  REQUIRE(eventually([&] {
     return a.link().bulk->connected() && a.link().bulk->connected_url() != url;
   }, 10s));
   std::printf("node-a reconnected %.1f ms after the kill\n", ms_since(t0));
   a.register_agent("after");
   auto t1 = clock_type::now();
-  CHECK(wait_until([&] { return b.sees("after", "node-a"); }, 5s));
+  CHECK(eventually([&] { return b.sees("after", "node-a"); }, 5s));
   std::printf("first registration after failover visible after %.1f ms\n", ms_since(t1));
-  CHECK(wait_until([&] { return b.sees("before", "node-a") && converged({&a, &b}); }, 5s));
+  CHECK(eventually([&] { return b.sees("before", "node-a") && converged({&a, &b}); }, 5s));
 }

@@ -45,16 +45,16 @@ TEST_CASE("a registration on one node becomes visible on the others, and so does
   cluster_node b{"node-b", {server.url()}, fast_cluster()};
   cluster_node c{"node-c", {server.url()}, fast_cluster()};
   std::vector<cluster_node*> all{&a, &b, &c};
-  REQUIRE(wait_until([&] { return all_up(all) && converged(all); }, 5s));
+  REQUIRE(eventually([&] { return all_up(all) && converged(all); }, 5s));
   std::vector<double> latencies_ms;
   for (int i = 0; i < 30; ++i) {
     auto name = "agent-" + std::to_string(i);
     auto t0 = clock_type::now();
     a.register_agent(name);
-    REQUIRE(wait_until([&] { return b.sees(name, "node-a"); }, 2s));
+    REQUIRE(eventually([&] { return b.sees(name, "node-a"); }, 2s));
     latencies_ms.push_back(
       std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
-    CHECK(wait_until([&] { return c.sees(name, "node-a"); }, 2s));
+    CHECK(eventually([&] { return c.sees(name, "node-a"); }, 2s));
   }
   auto p50 = percentile(latencies_ms, 0.5), p99 = percentile(latencies_ms, 0.99);
   auto worst = *std::max_element(latencies_ms.begin(), latencies_ms.end());
@@ -72,13 +72,13 @@ TEST_CASE("a registration on one node becomes visible on the others, and so does
   REQUIRE(found);
   CHECK(found->total == 30);
   auto removed = a.register_agent("leaving");
-  REQUIRE(wait_until([&] { return b.sees("leaving", "node-a"); }, 2s));
+  REQUIRE(eventually([&] { return b.sees("leaving", "node-a"); }, 2s));
   auto t0 = clock_type::now();
   a.deregister(removed);
-  CHECK(wait_until([&] { return !b.sees("leaving", "node-a") && !c.sees("leaving", "node-a"); }, 2s));
+  CHECK(eventually([&] { return !b.sees("leaving", "node-a") && !c.sees("leaving", "node-a"); }, 2s));
   std::printf("deregistration propagation: %.2f ms\n",
               std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
-  CHECK(wait_until([&] { return converged(all); }, 2s));
+  CHECK(eventually([&] { return converged(all); }, 2s));
 }
 
 TEST_CASE("digests agree on every node once changes from several nodes have converged") {
@@ -86,12 +86,12 @@ TEST_CASE("digests agree on every node once changes from several nodes have conv
   cluster_node a{"node-a", {server.url()}, fast_cluster()};
   cluster_node b{"node-b", {server.url()}, fast_cluster()};
   std::vector<cluster_node*> all{&a, &b};
-  REQUIRE(wait_until([&] { return all_up(all); }, 5s));
+  REQUIRE(eventually([&] { return all_up(all); }, 5s));
   for (int i = 0; i < 5; ++i)
     a.register_agent("a-" + std::to_string(i));
   for (int i = 0; i < 3; ++i)
     b.register_agent("b-" + std::to_string(i));
-  REQUIRE(wait_until([&] { return converged(all); }, 3s));
+  REQUIRE(eventually([&] { return converged(all); }, 3s));
   CHECK(a.digest("node-a").count == 5);
   CHECK(b.digest("node-a") == a.digest("node-a"));
   CHECK(a.digest("node-b").count == 3);
@@ -106,11 +106,11 @@ TEST_CASE("a node that joins late sees the agents registered before it started")
     a.register_agent("early-" + std::to_string(i));
   cluster_node b{"node-b", {server.url()}, fast_cluster()};
   auto t0 = clock_type::now();
-  CHECK(wait_until([&] { return b.digest("node-a").count == 4; }, 3s));
+  CHECK(eventually([&] { return b.digest("node-a").count == 4; }, 3s));
   std::printf("late join: view of node-a complete after %.2f ms\n",
               std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
   CHECK(b.sees("early-2", "node-a"));
-  CHECK(wait_until([&] { return converged({&a, &b}); }, 2s));
+  CHECK(eventually([&] { return converged({&a, &b}); }, 2s));
 }
 
 TEST_CASE("the KV bucket holds every live record and a graceful stop erases the node's entries") {
@@ -120,7 +120,7 @@ TEST_CASE("the KV bucket holds every live record and a graceful stop erases the 
   auto x = a->register_agent("kept");
   // The replicator creates the bucket (opening it here first would hide a failure to).
   auto jsz = [&] { return server.monitor_get("/jsz?streams=true&config=true"); };
-  REQUIRE_MESSAGE(wait_until([&] { return jsz().find("KV_smith_registry") != std::string::npos; },
+  REQUIRE_MESSAGE(eventually([&] { return jsz().find("KV_smith_registry") != std::string::npos; },
                              3s),
                   "the replicator did not create the KV bucket");
   // max age = 3 * kv_refresh (1 s), in nanoseconds.
@@ -132,19 +132,19 @@ TEST_CASE("the KV bucket holds every live record and a graceful stop erases the 
   nats::kv_options ko;
   ko.bucket = "smith_registry";
   std::shared_ptr<nats::kv_bucket> kv;
-  REQUIRE(wait_until([&] {
+  REQUIRE(eventually([&] {
     auto b = nats::kv_bucket::open(*conn, ko);
     if (b)
       kv = *b;
     return kv != nullptr;
   }, 3s));
   auto key = "node-a." + x.id.instance;
-  REQUIRE(wait_until([&] { return static_cast<bool>(kv->get(key)); }, 3s));
+  REQUIRE(eventually([&] { return static_cast<bool>(kv->get(key)); }, 3s));
   registry::v1::AgentRecord stored;
   REQUIRE(stored.ParseFromString(kv->get(key)->value));
   CHECK(stored.id().name() == "kept");
   a->stop(caf::exit_reason::user_shutdown);
-  CHECK(wait_until([&] { return !kv->get(key); }, 3s));
+  CHECK(eventually([&] { return !kv->get(key); }, 3s));
 }
 
 TEST_CASE("a node whose change stream has a hole resyncs at once") {
@@ -153,16 +153,16 @@ TEST_CASE("a node whose change stream has a hole resyncs at once") {
   cluster_node a{"node-a", {server.url()}, fast_cluster(20s)};
   cluster_node b{"node-b", {server.url()}, fast_cluster(20s)};
   auto x = a.register_agent("x");
-  REQUIRE(wait_until([&] { return b.sees("x", "node-a") && all_up({&a, &b}); }, 3s));
+  REQUIRE(eventually([&] { return b.sees("x", "node-a") && all_up({&a, &b}); }, 3s));
   auto seq = a.local().sequence;
   // B "misses" nothing yet but is told x left (the next sequence): its view diverges.
   forge_change(a, a, seq + 1, bridge::v1::RegistryChange::KIND_DEREGISTERED, x);
-  REQUIRE(wait_until([&] { return !b.sees("x", "node-a"); }, 2s));
+  REQUIRE(eventually([&] { return !b.sees("x", "node-a"); }, 2s));
   // A change beyond a hole: B must sync, which restores x.
   auto ghost = x;
   ghost.id = *agent::make_agent_id("tests", "ghost", "1.0.0");
   forge_change(a, a, seq + 5, bridge::v1::RegistryChange::KIND_REGISTERED, ghost);
-  CHECK(wait_until([&] { return b.sees("x", "node-a"); }, 2s));
+  CHECK(eventually([&] { return b.sees("x", "node-a"); }, 2s));
   CHECK_FALSE(b.sees("ghost", "node-a"));
   CHECK(b.digest("node-a") == a.digest("node-a"));
 }
@@ -172,17 +172,17 @@ TEST_CASE("a node that missed changes converges through anti-entropy") {
   cluster_node a{"node-a", {server.url()}, fast_cluster(200ms)};
   cluster_node b{"node-b", {server.url()}, fast_cluster(200ms)};
   auto x = a.register_agent("x");
-  REQUIRE(wait_until([&] { return b.sees("x", "node-a") && all_up({&a, &b}); }, 3s));
+  REQUIRE(eventually([&] { return b.sees("x", "node-a") && all_up({&a, &b}); }, 3s));
   auto seq = a.local().sequence;
   // B applies a change node-a never made; node-a's real change with that sequence is then
   // taken for a duplicate and lost. Only the heartbeats' sequence and digest reveal it.
   auto ghost = x;
   ghost.id = *agent::make_agent_id("tests", "ghost", "1.0.0");
   forge_change(a, a, seq + 1, bridge::v1::RegistryChange::KIND_REGISTERED, ghost);
-  REQUIRE(wait_until([&] { return b.sees("ghost", "node-a"); }, 2s));
+  REQUIRE(eventually([&] { return b.sees("ghost", "node-a"); }, 2s));
   a.register_agent("y"); // sequence seq + 1 for real: B drops it as a duplicate
   auto t0 = clock_type::now();
-  CHECK(wait_until([&] { return b.sees("y", "node-a") && !b.sees("ghost", "node-a"); }, 3s));
+  CHECK(eventually([&] { return b.sees("y", "node-a") && !b.sees("ghost", "node-a"); }, 3s));
   std::printf("anti-entropy repaired the view after %.2f ms\n",
               std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
   CHECK(b.digest("node-a") == a.digest("node-a"));

@@ -18,6 +18,7 @@
 #include "runtime/core/system_setup.hpp"
 #include "runtime/plugin/plugin_host.hpp"
 #include "runtime/registry/registry_api.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace smith::test {
 
@@ -114,17 +115,5 @@ struct plugin_node {
                                        std::chrono::system_clock::now() + timeout);
   }
 };
-
-/// Polls `pred` until it holds or `within` passed.
-inline bool eventually(const std::function<bool()>& pred,
-                       std::chrono::milliseconds within = std::chrono::seconds{10}) {
-  auto until = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  return pred();
-}
 
 } // namespace smith::test

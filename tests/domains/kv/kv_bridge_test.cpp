@@ -13,6 +13,7 @@
 #include "runtime/bridge/call.hpp"
 #include "runtime/config/config_loader.hpp"
 #include "runtime/core/system_setup.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -68,15 +69,12 @@ kv1::Retrieve bridge_retrieve_req(const std::string& key) {
 /// Retrieves until the agent answers (the target's subscriptions are set up asynchronously).
 void wait_reachable(kv_node& from, const std::string& agent) {
   caf::scoped_actor self{*from.sys};
-  auto until = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < until) {
-    auto r = bridge::call_blocking<kv1::RetrieveReply>(self, {"kv", agent}, "retrieve",
-                                                       bridge_retrieve_req("ping"), from.in(500ms));
-    if (r)
-      return;
-    std::this_thread::sleep_for(10ms);
-  }
-  FAIL("kv agent " << agent << " never became reachable");
+  auto answers = [&] {
+    return bool(bridge::call_blocking<kv1::RetrieveReply>(
+      self, {"kv", agent}, "retrieve", bridge_retrieve_req("ping"), from.in(500ms)));
+  };
+  if (!test::eventually(answers, 10s))
+    FAIL("kv agent " << agent << " never became reachable");
 }
 
 struct two_nodes {

@@ -40,7 +40,7 @@ TEST_CASE("a message with headers and a reply subject arrives with every field")
   header_list hs{{"Smith-Type", "x.v1.Echo"}, {"Multi", "a"}, {"Multi", "b"}};
   REQUIRE_FALSE(conn->publish("t.hdr.one", "reply.here", hs, std::string{"pay\0load", 8}));
   REQUIRE_FALSE(conn->publish("t.hdr.two", "", {}, "plain"));
-  REQUIRE(wait_until([&] { return got.size() == 2; }));
+  REQUIRE(eventually([&] { return got.size() == 2; }));
   auto msgs = got.snapshot();
   CHECK(msgs[0].subject == "t.hdr.one");
   CHECK(msgs[0].reply == "reply.here");
@@ -74,7 +74,7 @@ TEST_CASE("a queue group hands each message to exactly one member") {
   constexpr int total = 200;
   for (int i = 0; i < total; ++i)
     REQUIRE_FALSE(conn->publish("t.q", "", {}, std::to_string(i)));
-  REQUIRE(wait_until([&] { return a + b == total && c == total; }));
+  REQUIRE(eventually([&] { return a + b == total && c == total; }));
   CHECK(a > 0);
   CHECK(b > 0);
   REQUIRE_FALSE(conn->flush(2s));
@@ -109,7 +109,7 @@ TEST_CASE("an inbox subscription sees the server's no-responders status as no_re
   REQUIRE(sub);
   REQUIRE_FALSE(conn->flush(2s));
   REQUIRE_FALSE(conn->publish("t.nobody.home", inbox + ".42", {{"Smith-Msg-Id", "m1"}}, "q"));
-  REQUIRE(wait_until([&] { return got.size() == 1; }));
+  REQUIRE(eventually([&] { return got.size() == 1; }));
   auto m = got.snapshot().front();
   CHECK(m.no_responders);
   CHECK(m.subject == inbox + ".42");
@@ -134,7 +134,7 @@ TEST_CASE("publishing on a closed connection is an error, never silence") {
   CHECK(errc_of(conn->flush(100ms)) == nats_errc::connection_closed);
   auto sub = conn->subscribe("t.x", "", [](inbound_msg&&) {});
   CHECK_FALSE(sub);
-  CHECK(wait_until([&] { return closed.load(); }));
+  CHECK(eventually([&] { return closed.load(); }));
 }
 
 TEST_CASE("a payload above the server's max_payload is refused with max_payload") {
@@ -174,7 +174,7 @@ TEST_CASE("a throwing callback is reported as an error event and delivery goes o
   REQUIRE_FALSE(conn->flush(2s));
   REQUIRE_FALSE(conn->publish("t.throw", "", {}, "1"));
   REQUIRE_FALSE(conn->publish("t.throw", "", {}, "2"));
-  REQUIRE(wait_until([&] { return calls == 2 && errors.size() == 1; }));
+  REQUIRE(eventually([&] { return calls == 2 && errors.size() == 1; }));
   CHECK(errors.snapshot().front().find("boom") != std::string::npos);
 }
 
@@ -198,7 +198,7 @@ TEST_CASE("a destroyed subscription delivers nothing more, even destroyed in its
   for (int i = 0; i < 5; ++i)
     REQUIRE_FALSE(conn->publish("t.once", "", {}, "x"));
   REQUIRE_FALSE(conn->flush(2s));
-  REQUIRE(wait_until([&] { std::lock_guard guard{mtx}; return !self_sub.has_value(); }));
+  REQUIRE(eventually([&] { std::lock_guard guard{mtx}; return !self_sub.has_value(); }));
   auto seen = calls.load();
   CHECK(seen >= 1);
   REQUIRE_FALSE(conn->publish("t.once", "", {}, "after"));
@@ -227,11 +227,11 @@ TEST_CASE("a slow consumer drops beyond its pending limit and is reported as an 
   for (int i = 0; i < 100; ++i)
     REQUIRE_FALSE(conn->publish("t.slow", "", {}, "x"));
   REQUIRE_FALSE(conn->flush(2s));
-  REQUIRE(wait_until([&] { return errors.size() >= 1; }));
+  REQUIRE(eventually([&] { return errors.size() >= 1; }));
   CHECK(errors.snapshot().front().find("t.slow") != std::string::npos);
   CHECK(sub->dropped() > 0);
   hold.unlock();
-  REQUIRE(wait_until([&] { return calls + sub->dropped() == 100; }));
+  REQUIRE(eventually([&] { return calls + sub->dropped() == 100; }));
 }
 
 TEST_CASE("a subscription that outlives close() is torn down without waiting") {
@@ -256,7 +256,7 @@ TEST_CASE("publish_fields sends the given headers, reply and bytes, errors like 
   connection::header_field fs[] = {{"Smith-Type", "x.v1.Echo"}, {"Multi", "a"}, {"Multi", "b"}};
   REQUIRE_FALSE(conn->publish_fields("t.fields", "reply.here", fs, 3, std::string{"a\0b", 3}));
   REQUIRE_FALSE(conn->publish_fields("t.fields", "", nullptr, 0, "plain"));
-  REQUIRE(wait_until([&] { return got.size() == 2; }));
+  REQUIRE(eventually([&] { return got.size() == 2; }));
   auto msgs = got.snapshot();
   CHECK(msgs[0].reply == "reply.here");
   CHECK(msgs[0].data == std::string{"a\0b", 3});
@@ -299,10 +299,10 @@ TEST_CASE("every listener and the on_event handler see each event, a removed one
   REQUIRE(sub);
   REQUIRE_FALSE(conn->flush(2s));
   REQUIRE_FALSE(conn->publish("t.listen", "", {}, "1"));
-  REQUIRE(wait_until([&] { return handler == 1 && first == 1 && second == 1; }));
+  REQUIRE(eventually([&] { return handler == 1 && first == 1 && second == 1; }));
   conn->remove_listener(id1);
   conn->remove_listener(12345); // unknown: ignored
   REQUIRE_FALSE(conn->publish("t.listen", "", {}, "2"));
-  REQUIRE(wait_until([&] { return handler == 2 && second == 2; }));
+  REQUIRE(eventually([&] { return handler == 2 && second == 2; }));
   CHECK(first == 1);
 }

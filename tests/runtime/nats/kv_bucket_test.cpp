@@ -69,11 +69,11 @@ TEST_CASE("a KV watcher sees current values, then puts and deletes in order") {
   REQUIRE(kv->put("n1.old", "0"));
   auto w = kv->watch("n1.>", [&](kv_change&& c) { changes.add(std::move(c)); });
   REQUIRE(w);
-  REQUIRE(wait_until([&] { return changes.size() == 1; }));
+  REQUIRE(eventually([&] { return changes.size() == 1; }));
   REQUIRE(kv->put("n1.a", "1"));
   REQUIRE(kv->put("n2.ignored", "x"));
   REQUIRE_FALSE(kv->erase("n1.old"));
-  REQUIRE(wait_until([&] { return changes.size() == 3; }));
+  REQUIRE(eventually([&] { return changes.size() == 3; }));
   auto seen = changes.snapshot();
   CHECK(seen[0].key == "n1.old");
   CHECK(seen[0].value == "0");

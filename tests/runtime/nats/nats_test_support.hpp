@@ -13,23 +13,14 @@
 
 #include "runtime/nats/connection.hpp"
 #include "runtime/nats/nats_errc.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/nats_server.hpp"
 
 namespace smith::nats::test {
 
 using namespace std::chrono_literals;
 
-/// Polls `pred` until it holds or `timeout` passes; returns its last value.
-inline bool wait_until(const std::function<bool()>& pred,
-                       std::chrono::milliseconds timeout = std::chrono::milliseconds{3000}) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return pred();
-    std::this_thread::sleep_for(std::chrono::milliseconds{2});
-  }
-  return true;
-}
+using smith::test::eventually;
 
 /// A server without JetStream.
 inline smith::test::nats_server_options core_only() {

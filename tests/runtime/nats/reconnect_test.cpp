@@ -13,24 +13,24 @@ TEST_CASE("a killed and restarted server gives disconnected then reconnected, tr
   auto sub = conn->subscribe("t.rc", "", [&](inbound_msg&& m) { got.add(m.data); });
   REQUIRE(sub);
   REQUIRE_FALSE(conn->publish("t.rc", "", {}, "before"));
-  REQUIRE(wait_until([&] { return got.size() == 1; }));
+  REQUIRE(eventually([&] { return got.size() == 1; }));
 
   server.kill9();
-  REQUIRE(wait_until([&] { return events.size() >= 1; }));
+  REQUIRE(eventually([&] { return events.size() >= 1; }));
   CHECK(events.snapshot().front() == conn_event::disconnected);
   CHECK_FALSE(conn->connected());
   // Buffered while disconnected, sent after the reconnect.
   REQUIRE_FALSE(conn->publish("t.rc", "", {}, "during"));
 
   server.restart();
-  REQUIRE(wait_until([&] { return conn->connected(); }, std::chrono::milliseconds{4000}));
-  REQUIRE(wait_until([&] {
+  REQUIRE(eventually([&] { return conn->connected(); }, std::chrono::milliseconds{4000}));
+  REQUIRE(eventually([&] {
     auto evs = events.snapshot();
     return std::find(evs.begin(), evs.end(), conn_event::reconnected) != evs.end();
   }));
   // The subscription was replayed to the new server.
   REQUIRE_FALSE(conn->publish("t.rc", "", {}, "after"));
-  REQUIRE(wait_until([&] {
+  REQUIRE(eventually([&] {
     auto msgs = got.snapshot();
     return std::find(msgs.begin(), msgs.end(), "after") != msgs.end();
   }));
@@ -49,7 +49,7 @@ TEST_CASE("a full reconnect buffer makes publish fail with insufficient_buffer")
   REQUIRE(conn);
   (*conn)->on_event([&](conn_event ev, const std::string&) { events.add(ev); });
   server.kill9();
-  REQUIRE(wait_until([&] { return events.size() >= 1; }));
+  REQUIRE(eventually([&] { return events.size() >= 1; }));
   caf::error err;
   for (int i = 0; i < 100 && !err; ++i)
     err = (*conn)->publish("t.buf", "", {}, std::string(512, 'x'));

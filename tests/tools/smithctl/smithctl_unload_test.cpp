@@ -1,0 +1,60 @@
+// smithctl domain unload when another node does not confirm the deregistration in time.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/eventually.hpp"
+#include "tests/tools/smithctl/smithctl_fixture.hpp"
+
+using namespace smith::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Starts smithd node `name` (1 s replication barrier, peers down only after 10 s silence).
+std::unique_ptr<child_process> start_unload_node(const nats_server& server,
+                                                 const std::string& name) {
+  auto dir = std::filesystem::path{server.dir()} / "unload";
+  std::filesystem::create_directories(dir);
+  auto file = (dir / (name + ".toml")).string();
+  std::ofstream{file} << "[node]\nname = \"" << name << "\"\ndata_dir = \""
+                      << (dir / name).string() << "\"\n[nats]\nurls = [\"" << server.url()
+                      << "\"]\n[cluster]\nheartbeat_interval_ms = 100\ndown_after_ms = 10000\n"
+                      << "anti_entropy_interval_ms = 400\n";
+  return std::make_unique<child_process>(
+    std::vector<std::string>{bin_path("smithd"), "--config", file});
+}
+
+} // namespace
+
+TEST_CASE("domain unload that a frozen node does not confirm warns on stderr and succeeds") {
+  nats_server server;
+  auto u1 = start_unload_node(server, "u1");
+  auto u2 = start_unload_node(server, "u2");
+  auto ctl = [&](std::vector<std::string> args, const std::string& timeout = "2s") {
+    args.insert(args.begin(), {"--server", server.url(), "--timeout", timeout});
+    return run_smithctl(args);
+  };
+  REQUIRE_MESSAGE(eventually([&] {
+    auto j = ctl({"--json", "nodes"}).json();
+    return !j.is_discarded() && j.contains("nodes") && j["nodes"].size() == 2;
+  }, 15s), u1->output());
+  auto load = ctl({"domain", "load", "hello", "--node", "u1", "--json"});
+  REQUIRE_MESSAGE(load.rc == 0, load.out);
+  // u2 stops answering (it stays up for the others: 10 s before it counts as down).
+  u2->signal(SIGSTOP);
+  // (Discovery waits the --timeout for u2, which no longer answers.)
+  auto r = ctl({"domain", "unload", "hello", "--node", "u1"}, "500ms");
+  u2->signal(SIGCONT);
+  INFO(r.out);
+  CHECK(r.rc == 0);
+  CHECK(r.out.find("unloaded hello") != std::string::npos);
+  CHECK(r.out.find("warning: node u1: ") != std::string::npos);
+  CHECK(r.out.find("u2: ") != std::string::npos);
+  auto listed = ctl({"domains", "--node", "u1", "--json"}).json();
+  REQUIRE_FALSE(listed.is_discarded());
+  for (auto& d : listed["nodes"][0]["domains"])
+    CHECK(d["name"] != "hello");
+}
