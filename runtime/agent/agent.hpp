@@ -100,15 +100,27 @@ public:
   using handle_type = agent_handle<Iface>;
   using behavior_fn = std::function<typename Iface::behavior_type(agent_actor*)>;
   using hooks_type = agent_hooks<agent_actor>;
+  /// The behavior function and hooks, immutable and shared by every agent of a type.
+  struct code {
+    behavior_fn fn;
+    hooks_type hooks;
+  };
+  using code_ptr = std::shared_ptr<const code>;
   using super::consume;
 
   State state;
 
-  agent_actor(caf::actor_config& cfg, agent_config acfg, behavior_fn fn, hooks_type hooks)
-    : super(cfg), core_(std::move(acfg)), fn_(std::move(fn)), hooks_(std::move(hooks)) {
+  /// An agent running `code` (never null), shared with its type's other agents.
+  agent_actor(caf::actor_config& cfg, agent_config acfg, code_ptr code)
+    : super(cfg), core_(std::move(acfg)), code_(std::move(code)), hooks_(code_->hooks) {
     if (core_.config().journal && hooks_.apply)
       core_.attach_journal(make_journal());
   }
+
+  /// An agent with its own copy of `fn` and `hooks`.
+  agent_actor(caf::actor_config& cfg, agent_config acfg, behavior_fn fn, hooks_type hooks)
+    : agent_actor(cfg, std::move(acfg),
+                  std::make_shared<const code>(code{std::move(fn), std::move(hooks)})) {}
 
   const char* name() const override { return "smith.agent"; }
 
@@ -139,10 +151,12 @@ public:
       return unsafe(caf::behavior{});
     }
     register_self();
-    auto user = fn_(this);
+    auto user = code_->fn(this);
     caf::message_handler mh{user.unbox().as_behavior_impl()};
-    auto all = mh.or_else(
-      core_.control_handlers(this, &agent_actor::beat, &agent_actor::inspect_state));
+    // One control handler set per agent type, shared by all its instances.
+    static const caf::message_handler control
+      = agent_core::control_handlers(&agent_actor::beat, &agent_actor::inspect_state);
+    auto all = mh.or_else(control);
     return unsafe(caf::behavior{all});
   }
 
@@ -219,8 +233,9 @@ private:
   }
 
   agent_core core_;
-  behavior_fn fn_;
-  hooks_type hooks_;
+  code_ptr code_;
+  const hooks_type& hooks_; // code_->hooks
+
 };
 
 /// Spawns one agent. The caller (usually a supervisor) owns the handle.

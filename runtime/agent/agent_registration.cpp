@@ -48,7 +48,7 @@ void agent_core::on_registration_failed(caf::scheduled_actor* self, caf::error e
 
 registry::load_info agent_core::load() const {
   // in_flight: requests this agent accepted and has not answered yet (see reply_tap).
-  return {queued_.load(std::memory_order_relaxed), in_flight()};
+  return {meter_.queued.load(std::memory_order_relaxed), in_flight()};
 }
 
 void agent_core::schedule_heartbeat(caf::scheduled_actor* self) const {

@@ -41,13 +41,21 @@ caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string 
     return caf::make_error(agent_errc::illegal_transition,
                            std::string{"cannot go from "} + to_string(state_) + " to "
                              + to_string(to));
-  // One allocation for the three start transitions instead of growing 1 -> 2 -> 4:
-  // at 100k agents the grown vector costs ~50 B and two mallocs per agent.
-  if (history_.capacity() == 0)
-    history_.reserve(start_transitions);
-  history_.push_back({state_, to, at_ns, std::move(reason)});
+  lifecycle_transition t{state_, to, at_ns, std::move(reason)};
+  if (started_ < first_.size())
+    first_[started_++] = std::move(t);
+  else
+    later_.push_back(std::move(t));
   state_ = to;
   return {};
+}
+
+std::vector<lifecycle_transition> lifecycle::history() const {
+  std::vector<lifecycle_transition> out;
+  out.reserve(started_ + later_.size());
+  out.insert(out.end(), first_.begin(), first_.begin() + started_);
+  out.insert(out.end(), later_.begin(), later_.end());
+  return out;
 }
 
 } // namespace smith::agent

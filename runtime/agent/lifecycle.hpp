@@ -1,6 +1,7 @@
 // The agent lifecycle state machine and its recorded history.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,10 +41,12 @@ bool is_legal(lifecycle_state from, lifecycle_state to);
 const char* to_string(lifecycle_state x);
 
 /// The current state plus every transition taken. Not thread-safe: owned by one agent.
+/// The first transitions (an agent's start) are kept inline, later ones on the heap.
 class lifecycle {
 public:
   lifecycle_state state() const noexcept { return state_; }
-  const std::vector<lifecycle_transition>& history() const noexcept { return history_; }
+  /// Every transition taken, oldest first (a copy).
+  std::vector<lifecycle_transition> history() const;
 
   /// Moves to `to`, recording the transition; returns agent_errc::illegal_transition
   /// naming both states (and changes nothing) when the move is not legal.
@@ -53,7 +56,9 @@ private:
   /// unregistered -> registering -> registered -> active.
   static constexpr size_t start_transitions = 3;
   lifecycle_state state_ = lifecycle_state::unregistered;
-  std::vector<lifecycle_transition> history_;
+  uint8_t started_ = 0; // entries of first_ in use
+  std::array<lifecycle_transition, start_transitions> first_;
+  std::vector<lifecycle_transition> later_;
 };
 
 template <class Inspector>
