@@ -112,8 +112,8 @@ public:
 
   /// An agent running `code` (never null), shared with its type's other agents.
   agent_actor(caf::actor_config& cfg, agent_config acfg, code_ptr code)
-    : super(cfg), core_(std::move(acfg)), code_(std::move(code)), hooks_(code_->hooks) {
-    if (core_.config().journal && hooks_.apply)
+    : super(cfg), core_(std::move(acfg)), code_(std::move(code)) {
+    if (core_.config().journal && hooks().apply)
       core_.attach_journal(make_journal());
   }
 
@@ -138,13 +138,13 @@ public:
       j->append(this, std::move(event), std::move(msg_id), std::move(done));
       return;
     }
-    auto err = hooks_.apply ? hooks_.apply(this, event) : caf::error{};
+    auto err = hooks().apply ? hooks().apply(this, event) : caf::error{};
     done(err);
   }
 
   typename handle_type::behavior_type make_behavior() override {
     auto err = core_.start(this, [this] {
-      return hooks_.on_start ? hooks_.on_start(this) : caf::error{};
+      return hooks().on_start ? hooks().on_start(this) : caf::error{};
     });
     if (err) {
       this->quit(std::move(err));
@@ -170,13 +170,15 @@ public:
   }
 
   void on_exit() override {
-    if (hooks_.on_stop)
-      hooks_.on_stop(this);
+    if (hooks().on_stop)
+      hooks().on_stop(this);
     core_.stop(this, this->fail_state());
   }
 
 private:
   static constexpr auto registry_timeout = std::chrono::seconds{5};
+
+  const hooks_type& hooks() const noexcept { return code_->hooks; }
 
   /// Registers with the node's registry (if there is one); Active on success.
   void register_self() {
@@ -207,15 +209,15 @@ private:
   std::unique_ptr<agent_journal> make_journal() {
     auto& id = core_.config().id;
     agent_journal::hooks h;
-    h.apply = [this](std::string_view e) { return hooks_.apply(this, e); };
-    if (hooks_.snapshot)
-      h.snapshot = [this] { return hooks_.snapshot(this); };
-    if (hooks_.restore)
-      h.restore = [this](std::string_view x) { return hooks_.restore(this, x); };
+    h.apply = [this](std::string_view e) { return hooks().apply(this, e); };
+    if (hooks().snapshot)
+      h.snapshot = [this] { return hooks().snapshot(this); };
+    if (hooks().restore)
+      h.restore = [this](std::string_view x) { return hooks().restore(this, x); };
     h.reset = [this] {
       state = State{};
-      if (hooks_.on_wipe)
-        hooks_.on_wipe(this);
+      if (hooks().on_wipe)
+        hooks().on_wipe(this);
     };
     return std::make_unique<agent_journal>(core_.config().journal, journal_key(id.domain, id.name),
                                            std::move(h));
@@ -224,7 +226,7 @@ private:
   /// The inspect hook's answer (empty without a hook); exceptions are the core's to catch.
   static agent_snapshot inspect_state(caf::scheduled_actor* base) {
     auto self = static_cast<agent_actor*>(base);
-    return self->hooks_.on_inspect ? self->hooks_.on_inspect(self) : agent_snapshot{};
+    return self->hooks().on_inspect ? self->hooks().on_inspect(self) : agent_snapshot{};
   }
 
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {
@@ -234,7 +236,6 @@ private:
 
   agent_core core_;
   code_ptr code_;
-  const hooks_type& hooks_; // code_->hooks
 
 };
 

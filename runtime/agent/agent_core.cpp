@@ -45,7 +45,6 @@ void bounce(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_
 agent_core::agent_core(agent_config cfg)
   : cfg_(std::move(cfg)) {
   agent_meters::instance().attach(meter_, cfg_.id.domain, cfg_.type);
-  counters_.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
 }
 
 bool agent_core::is_user_message(const caf::mailbox_element& x) {
@@ -91,7 +90,6 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
 void agent_core::after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res) {
   auto left = meter_.queued.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if (res == caf::invoke_message_result::consumed) {
-    ++counters_.handled;
     meter_.handled.fetch_add(1, std::memory_order_relaxed);
   }
   if (left == 0 && draining_.load(std::memory_order_acquire)
@@ -103,7 +101,6 @@ caf::error agent_core::start(caf::scheduled_actor* self,
                              const std::function<caf::error()>& on_start) {
   self->set_exception_handler([this](caf::scheduled_actor*, std::exception_ptr& ep) {
     auto what = describe(ep);
-    ++counters_.errors;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     note_error("handler threw: " + what);
     // Runs inside the handler's trace scope: the line carries the request's trace id.
@@ -112,8 +109,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
   });
   self->set_default_handler([this](caf::scheduled_actor*, caf::message_view& x)
                               -> caf::result<caf::message> {
-    ++counters_.unexpected;
-    ++counters_.errors;
+    ++unexpected_;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
     note_error(what);
@@ -207,7 +203,7 @@ void agent_core::finish_drain(caf::scheduled_actor* self, std::string why) {
 }
 
 void agent_core::note_error(std::string what) {
-  counters_.last_error = std::move(what);
+  last_error_ = std::move(what);
 }
 
 int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
@@ -216,8 +212,12 @@ int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
 }
 
 agent_status agent_core::status() const {
-  agent_status st{cfg_.id, lifecycle_.state(), cfg_.mailbox_capacity, counters_,
-                  lifecycle_.history()};
+  agent_status st{cfg_.id, lifecycle_.state(), cfg_.mailbox_capacity, {}, lifecycle_.history()};
+  st.counters.handled = meter_.handled.load(std::memory_order_relaxed);
+  st.counters.errors = meter_.errors.load(std::memory_order_relaxed);
+  st.counters.unexpected = unexpected_;
+  st.counters.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
+  st.counters.last_error = last_error_;
   st.counters.rejected_overloaded = meter_.rejected_overloaded.load(std::memory_order_relaxed);
   st.counters.rejected_draining = meter_.rejected_draining.load(std::memory_order_relaxed);
   st.counters.mailbox_depth = meter_.queued.load(std::memory_order_relaxed);
@@ -290,7 +290,6 @@ void agent_core::on_persisted(caf::scheduled_actor* self, caf::error err, uint64
   if (!journal_)
     return;
   if (err) {
-    ++counters_.errors;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     note_error("persist failed: " + caf::to_string(err));
   }

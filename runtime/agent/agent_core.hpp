@@ -131,7 +131,7 @@ public:
 
   /// Requests accepted (a handler started on them) and not answered yet.
   uint64_t in_flight() const noexcept {
-    return in_flight_ ? in_flight_->value.load(std::memory_order_acquire) : 0;
+    return requests_ ? requests_->in_flight->value.load(std::memory_order_acquire) : 0;
   }
 
 private:
@@ -190,10 +190,16 @@ private:
   bool suspended_ = false;
   bool registered_ = false;
   std::unique_ptr<agent_journal> journal_;
-  agent_counters counters_;
-  // Made with the reply tap, on the first request; the tap shares it (it may outlive us).
-  std::shared_ptr<in_flight_counter> in_flight_;
-  caf::strong_actor_ptr reply_tap_;
+  /// Messages no handler matched (handled and errors are in meter_).
+  uint64_t unexpected_ = 0;
+  std::string last_error_;
+  /// The reply tap and its in-flight counter, made on the first request (the tap shares the
+  /// counter: it may outlive us).
+  struct request_side {
+    std::shared_ptr<in_flight_counter> in_flight;
+    caf::strong_actor_ptr tap;
+  };
+  std::unique_ptr<request_side> requests_;
   /// Traceparents of accepted, not yet handled user messages, by mailbox element: written by
   /// senders' threads in admit, taken by the agent. Made on the first traced message
   /// (agent_requests.cpp), so untraced agents pay one pointer.

@@ -39,11 +39,11 @@ void agent_core::on_registered(caf::scheduled_actor* self) {
 void agent_core::on_registration_failed(caf::scheduled_actor* self, caf::error err) {
   note_error("registration failed: " + self->home_system().render(err));
   if (lifecycle_.state() == lifecycle_state::registering) {
-    transition(self, lifecycle_state::unregistered, counters_.last_error);
+    transition(self, lifecycle_state::unregistered, last_error_);
     self->quit(std::move(err));
     return;
   }
-  spdlog::warn("agent {}: {}", qualified_name(cfg_.id), counters_.last_error);
+  spdlog::warn("agent {}: {}", qualified_name(cfg_.id), last_error_);
 }
 
 registry::load_info agent_core::load() const {

@@ -25,19 +25,20 @@ agent_core::~agent_core() {
 bool agent_core::tap_request(caf::scheduled_actor* self, caf::mailbox_element& x) {
   if (!x.mid.is_request() || x.mid.is_answered() || !x.sender)
     return false;
-  if (!reply_tap_) {
-    in_flight_ = std::make_shared<in_flight_counter>();
-    reply_tap_ = make_reply_tap(self->home_system(), self->ctrl(), in_flight_);
+  if (!requests_) {
+    auto counter = std::make_shared<in_flight_counter>();
+    auto tap = make_reply_tap(self->home_system(), self->ctrl(), counter);
+    requests_ = std::make_unique<request_side>(request_side{std::move(counter), std::move(tap)});
   }
-  x.stages.push_back(reply_tap_);
-  in_flight_->value.fetch_add(1, std::memory_order_acq_rel);
+  x.stages.push_back(requests_->tap);
+  requests_->in_flight->value.fetch_add(1, std::memory_order_acq_rel);
   return true;
 }
 
 void agent_core::untap_request(caf::mailbox_element& x) {
-  if (!x.stages.empty() && x.stages.back() == reply_tap_) {
+  if (requests_ && !x.stages.empty() && x.stages.back() == requests_->tap) {
     x.stages.pop_back();
-    in_flight_->value.fetch_sub(1, std::memory_order_acq_rel);
+    requests_->in_flight->value.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 
