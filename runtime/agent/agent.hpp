@@ -100,15 +100,27 @@ public:
   using handle_type = agent_handle<Iface>;
   using behavior_fn = std::function<typename Iface::behavior_type(agent_actor*)>;
   using hooks_type = agent_hooks<agent_actor>;
+  /// The behavior function and hooks, immutable and shared by every agent of a type.
+  struct code {
+    behavior_fn fn;
+    hooks_type hooks;
+  };
+  using code_ptr = std::shared_ptr<const code>;
   using super::consume;
 
   State state;
 
-  agent_actor(caf::actor_config& cfg, agent_config acfg, behavior_fn fn, hooks_type hooks)
-    : super(cfg), core_(std::move(acfg)), fn_(std::move(fn)), hooks_(std::move(hooks)) {
-    if (core_.config().journal && hooks_.apply)
+  /// An agent running `code` (never null), shared with its type's other agents.
+  agent_actor(caf::actor_config& cfg, agent_config acfg, code_ptr code)
+    : super(cfg), core_(std::move(acfg)), code_(std::move(code)) {
+    if (core_.config().journal && hooks().apply)
       core_.attach_journal(make_journal());
   }
+
+  /// An agent with its own copy of `fn` and `hooks`.
+  agent_actor(caf::actor_config& cfg, agent_config acfg, behavior_fn fn, hooks_type hooks)
+    : agent_actor(cfg, std::move(acfg),
+                  std::make_shared<const code>(code{std::move(fn), std::move(hooks)})) {}
 
   const char* name() const override { return "smith.agent"; }
 
@@ -126,23 +138,25 @@ public:
       j->append(this, std::move(event), std::move(msg_id), std::move(done));
       return;
     }
-    auto err = hooks_.apply ? hooks_.apply(this, event) : caf::error{};
+    auto err = hooks().apply ? hooks().apply(this, event) : caf::error{};
     done(err);
   }
 
   typename handle_type::behavior_type make_behavior() override {
     auto err = core_.start(this, [this] {
-      return hooks_.on_start ? hooks_.on_start(this) : caf::error{};
+      return hooks().on_start ? hooks().on_start(this) : caf::error{};
     });
     if (err) {
       this->quit(std::move(err));
       return unsafe(caf::behavior{});
     }
     register_self();
-    auto user = fn_(this);
+    auto user = code_->fn(this);
     caf::message_handler mh{user.unbox().as_behavior_impl()};
-    auto all = mh.or_else(
-      core_.control_handlers(this, &agent_actor::beat, &agent_actor::inspect_state));
+    // One control handler set per agent type, shared by all its instances.
+    static const caf::message_handler control
+      = agent_core::control_handlers(&agent_actor::beat, &agent_actor::inspect_state);
+    auto all = mh.or_else(control);
     return unsafe(caf::behavior{all});
   }
 
@@ -156,13 +170,15 @@ public:
   }
 
   void on_exit() override {
-    if (hooks_.on_stop)
-      hooks_.on_stop(this);
+    if (hooks().on_stop)
+      hooks().on_stop(this);
     core_.stop(this, this->fail_state());
   }
 
 private:
   static constexpr auto registry_timeout = std::chrono::seconds{5};
+
+  const hooks_type& hooks() const noexcept { return code_->hooks; }
 
   /// Registers with the node's registry (if there is one); Active on success.
   void register_self() {
@@ -193,15 +209,15 @@ private:
   std::unique_ptr<agent_journal> make_journal() {
     auto& id = core_.config().id;
     agent_journal::hooks h;
-    h.apply = [this](std::string_view e) { return hooks_.apply(this, e); };
-    if (hooks_.snapshot)
-      h.snapshot = [this] { return hooks_.snapshot(this); };
-    if (hooks_.restore)
-      h.restore = [this](std::string_view x) { return hooks_.restore(this, x); };
+    h.apply = [this](std::string_view e) { return hooks().apply(this, e); };
+    if (hooks().snapshot)
+      h.snapshot = [this] { return hooks().snapshot(this); };
+    if (hooks().restore)
+      h.restore = [this](std::string_view x) { return hooks().restore(this, x); };
     h.reset = [this] {
       state = State{};
-      if (hooks_.on_wipe)
-        hooks_.on_wipe(this);
+      if (hooks().on_wipe)
+        hooks().on_wipe(this);
     };
     return std::make_unique<agent_journal>(core_.config().journal, journal_key(id.domain, id.name),
                                            std::move(h));
@@ -210,7 +226,7 @@ private:
   /// The inspect hook's answer (empty without a hook); exceptions are the core's to catch.
   static agent_snapshot inspect_state(caf::scheduled_actor* base) {
     auto self = static_cast<agent_actor*>(base);
-    return self->hooks_.on_inspect ? self->hooks_.on_inspect(self) : agent_snapshot{};
+    return self->hooks().on_inspect ? self->hooks().on_inspect(self) : agent_snapshot{};
   }
 
   static typename handle_type::behavior_type unsafe(caf::behavior bhvr) {
@@ -219,8 +235,8 @@ private:
   }
 
   agent_core core_;
-  behavior_fn fn_;
-  hooks_type hooks_;
+  code_ptr code_;
+
 };
 
 /// Spawns one agent. The caller (usually a supervisor) owns the handle.

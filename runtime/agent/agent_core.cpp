@@ -43,13 +43,8 @@ void bounce(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_
 } // namespace
 
 agent_core::agent_core(agent_config cfg)
-  : cfg_(std::move(cfg)),
-    meter_(agent_meters::instance().attach(cfg_.id.domain, cfg_.type, &queued_)) {
-  counters_.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
-}
-
-agent_core::~agent_core() {
-  agent_meters::instance().detach(meter_.get());
+  : cfg_(std::move(cfg)) {
+  agent_meters::instance().attach(meter_, cfg_.id.domain, cfg_.type);
 }
 
 bool agent_core::is_user_message(const caf::mailbox_element& x) {
@@ -69,16 +64,14 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
   if (!is_user_message(x))
     return true;
   if (draining_.load(std::memory_order_acquire)) {
-    rejected_draining_.fetch_add(1, std::memory_order_relaxed);
-    meter_->rejected_draining.fetch_add(1, std::memory_order_relaxed);
+    meter_.rejected_draining.fetch_add(1, std::memory_order_relaxed);
     bounce(self, x, eu,
            caf::make_error(agent_errc::draining, qualified_name(cfg_.id) + " is draining"));
     return false;
   }
-  if (queued_.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity) {
-    queued_.fetch_sub(1, std::memory_order_acq_rel);
-    auto n = rejected_overloaded_.fetch_add(1, std::memory_order_relaxed);
-    meter_->rejected_overloaded.fetch_add(1, std::memory_order_relaxed);
+  if (meter_.queued.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity) {
+    meter_.queued.fetch_sub(1, std::memory_order_acq_rel);
+    auto n = meter_.rejected_overloaded.fetch_add(1, std::memory_order_relaxed);
     // Rate-limited: the first and then every 1000th refusal of any kind.
     if (!x.mid.is_request() && n % 1000 == 0)
       spdlog::warn("agent {}: mailbox full (capacity {}), dropped an asynchronous message "
@@ -95,10 +88,9 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
 }
 
 void agent_core::after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res) {
-  auto left = queued_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  auto left = meter_.queued.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if (res == caf::invoke_message_result::consumed) {
-    ++counters_.handled;
-    meter_->handled.fetch_add(1, std::memory_order_relaxed);
+    meter_.handled.fetch_add(1, std::memory_order_relaxed);
   }
   if (left == 0 && draining_.load(std::memory_order_acquire)
       && lifecycle_.state() == lifecycle_state::draining)
@@ -109,8 +101,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
                              const std::function<caf::error()>& on_start) {
   self->set_exception_handler([this](caf::scheduled_actor*, std::exception_ptr& ep) {
     auto what = describe(ep);
-    ++counters_.errors;
-    meter_->errors.fetch_add(1, std::memory_order_relaxed);
+    meter_.errors.fetch_add(1, std::memory_order_relaxed);
     note_error("handler threw: " + what);
     // Runs inside the handler's trace scope: the line carries the request's trace id.
     spdlog::warn("agent {}: handler threw: {}", qualified_name(cfg_.id), what);
@@ -118,9 +109,8 @@ caf::error agent_core::start(caf::scheduled_actor* self,
   });
   self->set_default_handler([this](caf::scheduled_actor*, caf::message_view& x)
                               -> caf::result<caf::message> {
-    ++counters_.unexpected;
-    ++counters_.errors;
-    meter_->errors.fetch_add(1, std::memory_order_relaxed);
+    ++unexpected_;
+    meter_.errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
     note_error(what);
     return caf::make_error(agent_errc::unexpected_message, qualified_name(cfg_.id) + ": " + what);
@@ -151,7 +141,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
 void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
   transition(self, lifecycle_state::terminated,
                         reason ? self->home_system().render(reason) : "normal");
-  agent_meters::instance().detach(meter_.get()); // its counts stay in its type's totals
+  agent_meters::instance().detach(meter_); // its counts stay in its type's totals
   // The registry also notices through its monitor; telling it directly
   // shortens the time in which discovery may still return this agent.
   if (registered_)
@@ -197,7 +187,7 @@ caf::error agent_core::begin_drain(caf::scheduled_actor* self, uint64_t deadline
   suspended_ = false;
   draining_.store(true, std::memory_order_release);
   notify_state(self);
-  if (queued_.load(std::memory_order_acquire) == 0) {
+  if (meter_.queued.load(std::memory_order_acquire) == 0) {
     finish_drain(self, std::move(why));
     return {};
   }
@@ -213,7 +203,7 @@ void agent_core::finish_drain(caf::scheduled_actor* self, std::string why) {
 }
 
 void agent_core::note_error(std::string what) {
-  counters_.last_error = std::move(what);
+  last_error_ = std::move(what);
 }
 
 int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
@@ -222,76 +212,77 @@ int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
 }
 
 agent_status agent_core::status() const {
-  agent_status st{cfg_.id, lifecycle_.state(), cfg_.mailbox_capacity, counters_,
-                  lifecycle_.history()};
-  st.counters.rejected_overloaded = rejected_overloaded_.load(std::memory_order_relaxed);
-  st.counters.rejected_draining = rejected_draining_.load(std::memory_order_relaxed);
-  st.counters.mailbox_depth = queued_.load(std::memory_order_relaxed);
+  agent_status st{cfg_.id, lifecycle_.state(), cfg_.mailbox_capacity, {}, lifecycle_.history()};
+  st.counters.handled = meter_.handled.load(std::memory_order_relaxed);
+  st.counters.errors = meter_.errors.load(std::memory_order_relaxed);
+  st.counters.unexpected = unexpected_;
+  st.counters.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
+  st.counters.last_error = last_error_;
+  st.counters.rejected_overloaded = meter_.rejected_overloaded.load(std::memory_order_relaxed);
+  st.counters.rejected_draining = meter_.rejected_draining.load(std::memory_order_relaxed);
+  st.counters.mailbox_depth = meter_.queued.load(std::memory_order_relaxed);
   st.counters.in_flight = in_flight();
   return st;
 }
 
-caf::message_handler agent_core::control_handlers(caf::scheduled_actor* self, beat_fn beat,
-                                                  inspect_fn inspect) {
-  auto ok_or = [](caf::error err) -> caf::result<ok_atom> {
-    if (err)
-      return err;
-    return ok_atom::value;
-  };
-  return {
-    [=, this](suspend_atom) { return ok_or(suspend(self)); },
-    [=, this](resume_atom) { return ok_or(resume(self)); },
-    [=, this](drain_atom, uint64_t deadline_ms) {
-      return ok_or(begin_drain(self, deadline_ms, "drain requested"));
+agent_core::running& agent_core::current() noexcept {
+  thread_local running cur;
+  return cur;
+}
+
+namespace {
+
+caf::result<ok_atom> control_ok_or(caf::error err) {
+  if (err)
+    return err;
+  return ok_atom::value;
+}
+
+} // namespace
+
+caf::message_handler agent_core::control_handlers(beat_fn beat, inspect_fn inspect) {
+  // No captures of an agent: one handler set serves every agent of a type, which finds
+  // itself through current() (set by consume around each message).
+  caf::message_handler lifecycle_ops{
+    [](suspend_atom) { auto [self, core] = current(); return control_ok_or(core->suspend(self)); },
+    [](resume_atom) { auto [self, core] = current(); return control_ok_or(core->resume(self)); },
+    [](drain_atom, uint64_t deadline_ms) {
+      auto [self, core] = current();
+      return control_ok_or(core->begin_drain(self, deadline_ms, "drain requested"));
     },
-    [this](status_atom) { return status(); },
-    [=, this](drain_deadline_atom) {
-      if (lifecycle_.state() == lifecycle_state::draining)
-        self->quit(shutdown_reason("drain deadline passed with "
-                                   + std::to_string(queued_.load()) + " messages pending"));
+    [](status_atom) { return current().core->status(); },
+    [](drain_deadline_atom) { current().core->on_drain_deadline(current().self); },
+    [beat](beat_tick_atom) { beat(current().self); },
+    [](persisted_atom, uint64_t seq, bool duplicate, bool snapshot_due) {
+      auto [self, core] = current();
+      core->on_persisted(self, {}, seq, duplicate, snapshot_due);
     },
-    [=](beat_tick_atom) { beat(self); },
-    [=, this](persisted_atom, uint64_t seq, bool duplicate, bool snapshot_due) {
-      on_persisted(self, {}, seq, duplicate, snapshot_due);
+    [](persisted_atom, caf::error& err) {
+      auto [self, core] = current();
+      core->on_persisted(self, std::move(err), 0, false, false);
     },
-    [=, this](persisted_atom, caf::error& err) { on_persisted(self, std::move(err), 0, false, false); },
-    [=, this](checkpoint_atom, std::string& label, std::string& who, std::string& why) {
-      return memory_op(self, "checkpoint", [=](agent_journal& j, memory_done done) mutable {
-        j.checkpoint(self, std::move(label), {std::move(who), std::move(why)}, std::move(done));
-      });
-    },
-    [=, this](restore_atom, std::string& label, std::string& who, std::string& why) {
-      return memory_op(self, "restore", [=](agent_journal& j, memory_done done) mutable {
-        j.restore(self, label, {std::move(who), std::move(why)}, std::move(done));
-      });
-    },
-    [=, this](restore_atom, uint64_t seq, std::string& who, std::string& why) {
-      return memory_op(self, "restore", [=](agent_journal& j, memory_done done) mutable {
-        j.restore(self, seq, {std::move(who), std::move(why)}, std::move(done));
-      });
-    },
-    [=, this](wipe_atom, std::string& who, std::string& why) {
-      return memory_op(self, "wipe", [=](agent_journal& j, memory_done done) mutable {
-        j.wipe(self, {std::move(who), std::move(why)}, std::move(done));
-      });
-    },
-    [=, this](fork_atom, std::string& name, std::string& who, std::string& why) {
-      return memory_op(self, "fork", [=, this](agent_journal& j, memory_done done) mutable {
-        if (auto id = make_agent_id(cfg_.id.domain, name, cfg_.id.version); !id)
-          return done(std::move(id.error()));
-        j.fork(self, journal_key(cfg_.id.domain, name), {std::move(who), std::move(why)},
-               std::move(done));
-      });
-    },
-    [=, this](inspect_atom) -> caf::result<agent_snapshot> {
-      try {
-        return inspect(self);
-      } catch (const std::exception& e) {
-        return caf::make_error(caf::sec::runtime_error,
-                               qualified_name(cfg_.id) + ": inspect hook threw: " + e.what());
-      }
+    [inspect](inspect_atom) -> caf::result<agent_snapshot> {
+      auto [self, core] = current();
+      return core->inspect_with(self, inspect);
     },
   };
+  return lifecycle_ops.or_else(memory_handlers());
+}
+
+void agent_core::on_drain_deadline(caf::scheduled_actor* self) {
+  if (lifecycle_.state() == lifecycle_state::draining)
+    self->quit(shutdown_reason("drain deadline passed with "
+                               + std::to_string(meter_.queued.load()) + " messages pending"));
+}
+
+caf::result<agent_snapshot> agent_core::inspect_with(caf::scheduled_actor* self,
+                                                     inspect_fn inspect) {
+  try {
+    return inspect(self);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::runtime_error,
+                           qualified_name(cfg_.id) + ": inspect hook threw: " + e.what());
+  }
 }
 
 void agent_core::on_persisted(caf::scheduled_actor* self, caf::error err, uint64_t seq,
@@ -299,8 +290,7 @@ void agent_core::on_persisted(caf::scheduled_actor* self, caf::error err, uint64
   if (!journal_)
     return;
   if (err) {
-    ++counters_.errors;
-    meter_->errors.fetch_add(1, std::memory_order_relaxed);
+    meter_.errors.fetch_add(1, std::memory_order_relaxed);
     note_error("persist failed: " + caf::to_string(err));
   }
   if (auto failed = journal_->on_persisted(std::move(err), seq, duplicate, snapshot_due)) {

@@ -5,10 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include <caf/behavior.hpp>
 #include <caf/error.hpp>
@@ -32,7 +30,8 @@ namespace smith::agent {
 class agent_core {
 public:
   explicit agent_core(agent_config cfg);
-  /// Detaches the agent's meter (its counts stay in agent_meters' totals).
+  /// Detaches the agent's meter (its counts stay in agent_meters' totals) and frees the
+  /// trace map, if one was made.
   ~agent_core();
   agent_core(const agent_core&) = delete;
   agent_core& operator=(const agent_core&) = delete;
@@ -49,6 +48,7 @@ public:
   template <class Consume>
   caf::invoke_message_result consume(caf::scheduled_actor* self, caf::mailbox_element& x,
                                      Consume&& base) {
+    running_scope running{self, this};
     bool user = is_user_message(x);
     // Held while suspended, and while a persist is pending: the next command must see the
     // state with every event its predecessors persisted.
@@ -83,11 +83,19 @@ public:
   /// Answers `inspect` (the typed agent's on_inspect hook); may throw.
   using inspect_fn = agent_snapshot (*)(caf::scheduled_actor* self);
 
-  /// Handlers for suspend, resume, drain, status and the heartbeat tick (appended to
-  /// the user's). One handler set per agent instead of two chained ones saves an
-  /// or_else node and a behavior_impl per agent.
-  caf::message_handler control_handlers(caf::scheduled_actor* self, beat_fn beat,
-                                        inspect_fn inspect);
+  /// Handlers for the control messages (agent_control), the heartbeat tick and persist
+  /// answers, appended to the user's. They capture no agent: an agent type builds them once
+  /// and every instance shares them, each finding itself through current().
+  static caf::message_handler control_handlers(beat_fn beat, inspect_fn inspect);
+
+  /// The agent whose message this thread is handling: set by consume around each message
+  /// (and restored after it), null outside.
+  struct running {
+    caf::scheduled_actor* self = nullptr;
+    agent_core* core = nullptr;
+  };
+  /// This thread's running agent.
+  static running& current() noexcept;
 
   /// Records the final transition and deregisters; called from on_exit.
   void stop(caf::scheduled_actor* self, const caf::error& reason);
@@ -123,10 +131,27 @@ public:
 
   /// Requests accepted (a handler started on them) and not answered yet.
   uint64_t in_flight() const noexcept {
-    return in_flight_->value.load(std::memory_order_acquire);
+    return requests_ ? requests_->in_flight->value.load(std::memory_order_acquire) : 0;
   }
 
 private:
+  /// Makes {self, core} the running agent for its lifetime.
+  struct running_scope {
+    running_scope(caf::scheduled_actor* self, agent_core* core)
+      : saved(current()) {
+      current() = {self, core};
+    }
+    ~running_scope() { current() = saved; }
+    running saved;
+  };
+  /// checkpoint, restore, wipe and fork (agent_memory_ops.cpp), shared like the others.
+  static caf::message_handler memory_handlers();
+  /// fork's body: checks `name`, then writes our state as its base.
+  void fork_into(caf::scheduled_actor* self, agent_journal& j, const std::string& name,
+                 memory_request why, memory_done done);
+  void on_drain_deadline(caf::scheduled_actor* self);
+  /// `inspect`'s answer, or runtime_error naming the agent if it throws.
+  caf::result<agent_snapshot> inspect_with(caf::scheduled_actor* self, inspect_fn inspect);
   /// Remembers the thread's current traceparent (log::current_traceparent) for user message
   /// `x`, being enqueued by that thread; nothing when there is none.
   void keep_trace(const caf::mailbox_element& x);
@@ -158,24 +183,28 @@ private:
 
   agent_config cfg_;
   lifecycle lifecycle_;
-  // Written under the gate by senders, read by the agent.
-  std::atomic<size_t> queued_{0};
+  /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
+  /// gate by senders and read by the agent.
+  agent_meter meter_;
   std::atomic<bool> draining_{false};
-  std::atomic<uint64_t> rejected_overloaded_{0};
-  std::atomic<uint64_t> rejected_draining_{0};
   bool suspended_ = false;
   bool registered_ = false;
   std::unique_ptr<agent_journal> journal_;
-  agent_counters counters_;
-  /// This agent's entry in agent_meters (after queued_, which it points to).
-  std::unique_ptr<agent_meter> meter_;
-  std::shared_ptr<in_flight_counter> in_flight_ = std::make_shared<in_flight_counter>();
-  caf::strong_actor_ptr reply_tap_; // made on the first request
-  // Traceparents of accepted, not yet handled user messages, by mailbox element: written by
-  // senders' threads in admit, taken by the agent. `traced_` spares untraced traffic the lock.
-  std::mutex traces_mtx_;
-  std::unordered_map<const caf::mailbox_element*, std::string> traces_;
-  std::atomic<size_t> traced_{0};
+  /// Messages no handler matched (handled and errors are in meter_).
+  uint64_t unexpected_ = 0;
+  std::string last_error_;
+  /// The reply tap and its in-flight counter, made on the first request (the tap shares the
+  /// counter: it may outlive us).
+  struct request_side {
+    std::shared_ptr<in_flight_counter> in_flight;
+    caf::strong_actor_ptr tap;
+  };
+  std::unique_ptr<request_side> requests_;
+  /// Traceparents of accepted, not yet handled user messages, by mailbox element: written by
+  /// senders' threads in admit, taken by the agent. Made on the first traced message
+  /// (agent_requests.cpp), so untraced agents pay one pointer.
+  struct trace_map;
+  std::atomic<trace_map*> traces_{nullptr};
 };
 
 } // namespace smith::agent

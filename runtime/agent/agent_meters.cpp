@@ -1,10 +1,9 @@
 // The process-wide table of agent meters.
 #include "runtime/agent/agent_meters.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 namespace smith::agent {
@@ -22,16 +21,41 @@ void meter_add(agent_type_totals& t, const agent_meter& m) {
 } // namespace
 
 struct agent_meters::impl {
-  /// One (domain, type): live meters and what gone ones counted.
+  /// One (domain, type): its live meters (an intrusive list) and what gone ones counted.
   struct meter_group {
-    std::unordered_set<agent_meter*> live;
+    mutable std::mutex mtx;
+    agent_meter* head = nullptr;
     agent_type_totals gone;
   };
-  mutable std::mutex mtx;
+  /// The group `domain`/`type`, made on first use; groups are never removed, so the
+  /// pointer stays valid.
+  meter_group* group(const std::string& domain, const std::string& type);
+
+  mutable std::mutex mtx; // guards `groups` (the map, not the groups' lists)
   std::map<std::pair<std::string, std::string>, meter_group> groups;
-  /// Which group a live meter belongs to.
-  std::unordered_map<agent_meter*, meter_group*> owner;
 };
+
+agent_meters::impl::meter_group* agent_meters::impl::group(const std::string& domain,
+                                                           const std::string& type) {
+  // A pool's agents start one after another on the same thread: most lookups hit here.
+  thread_local struct {
+    std::string domain;
+    std::string type;
+    meter_group* group = nullptr;
+  } last;
+  if (last.group && last.domain == domain && last.type == type)
+    return last.group;
+  std::lock_guard<std::mutex> guard{mtx};
+  auto [i, fresh] = groups.try_emplace({domain, type});
+  if (fresh) {
+    i->second.gone.domain = domain;
+    i->second.gone.type = type;
+  }
+  last.domain = domain;
+  last.type = type;
+  last.group = &i->second;
+  return last.group;
+}
 
 agent_meters::agent_meters() : impl_(std::make_unique<impl>()) {
   // nop
@@ -44,30 +68,31 @@ agent_meters& agent_meters::instance() {
   return table;
 }
 
-std::unique_ptr<agent_meter> agent_meters::attach(const std::string& domain,
-                                                  const std::string& type,
-                                                  const std::atomic<size_t>* queued) {
-  auto m = std::make_unique<agent_meter>();
-  m->queued = queued;
-  std::lock_guard<std::mutex> guard{impl_->mtx};
-  auto& g = impl_->groups[{domain, type}];
-  g.gone.domain = domain;
-  g.gone.type = type;
-  g.live.insert(m.get());
-  impl_->owner.emplace(m.get(), &g);
-  return m;
+void agent_meters::attach(agent_meter& m, const std::string& domain, const std::string& type) {
+  auto* g = impl_->group(domain, type);
+  std::lock_guard<std::mutex> guard{g->mtx};
+  m.group_ = g;
+  m.prev_ = nullptr;
+  m.next_ = g->head;
+  if (g->head)
+    g->head->prev_ = &m;
+  g->head = &m;
 }
 
-void agent_meters::detach(agent_meter* m) {
-  if (!m)
+void agent_meters::detach(agent_meter& m) {
+  auto* g = static_cast<impl::meter_group*>(m.group_);
+  if (!g)
     return;
-  std::lock_guard<std::mutex> guard{impl_->mtx};
-  auto i = impl_->owner.find(m);
-  if (i == impl_->owner.end())
-    return;
-  meter_add(i->second->gone, *m);
-  i->second->live.erase(m);
-  impl_->owner.erase(i);
+  std::lock_guard<std::mutex> guard{g->mtx};
+  meter_add(g->gone, m);
+  if (m.prev_)
+    m.prev_->next_ = m.next_;
+  else
+    g->head = m.next_;
+  if (m.next_)
+    m.next_->prev_ = m.prev_;
+  m.prev_ = m.next_ = nullptr;
+  m.group_ = nullptr;
 }
 
 void agent_meters::count_transition(lifecycle_state to) noexcept {
@@ -79,12 +104,13 @@ std::vector<agent_type_totals> agent_meters::totals() const {
   std::vector<agent_type_totals> out;
   std::lock_guard<std::mutex> guard{impl_->mtx};
   for (auto& [key, g] : impl_->groups) {
+    std::lock_guard<std::mutex> group_guard{g.mtx};
     auto t = g.gone;
-    for (auto* m : g.live) {
+    for (auto* m = g.head; m != nullptr; m = m->next_) {
       meter_add(t, *m);
-      auto depth = m->queued ? m->queued->load(std::memory_order_relaxed) : 0;
+      uint64_t depth = m->queued.load(std::memory_order_relaxed);
       t.mailbox_depth += depth;
-      t.mailbox_depth_max = std::max<uint64_t>(t.mailbox_depth_max, depth);
+      t.mailbox_depth_max = std::max(t.mailbox_depth_max, depth);
       ++t.live_by_state[m->state.load(std::memory_order_relaxed) % t.live_by_state.size()];
     }
     out.push_back(std::move(t));

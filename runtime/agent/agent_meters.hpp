@@ -13,17 +13,28 @@
 
 namespace smith::agent {
 
-/// One agent's counters. Written by the agent itself (and rejections by its senders'
-/// threads) with relaxed atomics: no lock, no shared cache line on the message path.
+class agent_meters;
+
+/// One agent's counters, held inline by the agent. Written by the agent itself (and
+/// rejections and the mailbox count by its senders' threads) with relaxed atomics: no lock,
+/// no shared cache line on the message path. Attached to its (domain, type) group by
+/// agent_meters while the agent lives.
 struct agent_meter {
   std::atomic<uint64_t> handled{0};
   std::atomic<uint64_t> errors{0};
   std::atomic<uint64_t> rejected_overloaded{0};
   std::atomic<uint64_t> rejected_draining{0};
+  /// The agent's user messages accepted and not handled yet (its mailbox bound).
+  std::atomic<size_t> queued{0};
   /// Current lifecycle state.
   std::atomic<uint8_t> state{static_cast<uint8_t>(lifecycle_state::unregistered)};
-  /// The agent's own count of waiting user messages; valid while attached.
-  const std::atomic<size_t>* queued = nullptr;
+
+private:
+  friend class agent_meters;
+  // The group's intrusive list of live meters; guarded by the group's lock.
+  agent_meter* prev_ = nullptr;
+  agent_meter* next_ = nullptr;
+  void* group_ = nullptr;
 };
 
 /// What a scrape sees for one (domain, agent type): counts of every agent that ever ran
@@ -43,20 +54,20 @@ struct agent_type_totals {
 };
 
 /// Every SDK agent of the process (all nodes in it, all plugins: the runtime is one shared
-/// library). Thread-safe; attach/detach take a lock (agent start and exit only), reads take
-/// it too (scrapes); the counters themselves are never behind it.
+/// library). Thread-safe. Each (domain, type) group has its own lock, taken only at agent
+/// start and exit and by scrapes; a thread finds its last group without the table's lock.
+/// The counters themselves are never behind a lock.
 class agent_meters {
 public:
   /// The process's table.
   static agent_meters& instance();
 
-  /// Registers a new agent of `type` in `domain`, whose mailbox count is `queued` (it must
-  /// stay valid until detach). The caller owns the meter and must detach it before it dies.
-  std::unique_ptr<agent_meter> attach(const std::string& domain, const std::string& type,
-                                      const std::atomic<size_t>* queued);
+  /// Registers `m`, the meter of a new agent of `type` in `domain`. `m` must stay where it
+  /// is until detach(m), which must come before it dies.
+  void attach(agent_meter& m, const std::string& domain, const std::string& type);
 
-  /// Folds `m`'s counts into its type's totals and forgets it. Idempotent (null: nop).
-  void detach(agent_meter* m);
+  /// Folds `m`'s counts into its type's totals and forgets it. Idempotent.
+  void detach(agent_meter& m);
 
   /// Counts one lifecycle transition into `to` (any agent).
   void count_transition(lifecycle_state to) noexcept;

@@ -39,16 +39,16 @@ void agent_core::on_registered(caf::scheduled_actor* self) {
 void agent_core::on_registration_failed(caf::scheduled_actor* self, caf::error err) {
   note_error("registration failed: " + self->home_system().render(err));
   if (lifecycle_.state() == lifecycle_state::registering) {
-    transition(self, lifecycle_state::unregistered, counters_.last_error);
+    transition(self, lifecycle_state::unregistered, last_error_);
     self->quit(std::move(err));
     return;
   }
-  spdlog::warn("agent {}: {}", qualified_name(cfg_.id), counters_.last_error);
+  spdlog::warn("agent {}: {}", qualified_name(cfg_.id), last_error_);
 }
 
 registry::load_info agent_core::load() const {
   // in_flight: requests this agent accepted and has not answered yet (see reply_tap).
-  return {queued_.load(std::memory_order_relaxed), in_flight()};
+  return {meter_.queued.load(std::memory_order_relaxed), in_flight()};
 }
 
 void agent_core::schedule_heartbeat(caf::scheduled_actor* self) const {

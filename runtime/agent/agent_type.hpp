@@ -38,8 +38,12 @@ agent_type make_agent_type(std::string name, std::string version, std::vector<ca
                            typename agent_actor<Iface, State>::behavior_fn fn,
                            typename agent_actor<Iface, State>::hooks_type hooks = {},
                            std::shared_ptr<const endpoint_table> endpoints = nullptr) {
-  auto spawn = [fn, hooks](caf::actor_system& sys, agent_config cfg) {
-    return caf::actor_cast<caf::actor>(spawn_agent<Iface, State>(sys, std::move(cfg), fn, hooks));
+  using actor_type = agent_actor<Iface, State>;
+  // One copy of the behavior function and hooks for every instance of the type.
+  auto code = std::make_shared<const typename actor_type::code>(
+    typename actor_type::code{std::move(fn), std::move(hooks)});
+  auto spawn = [code](caf::actor_system& sys, agent_config cfg) {
+    return caf::actor_cast<caf::actor>(sys.spawn<actor_type>(std::move(cfg), code));
   };
   return {std::move(name), std::move(version), std::move(caps), std::move(spawn),
           std::move(endpoints)};

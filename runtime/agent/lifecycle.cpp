@@ -41,13 +41,29 @@ caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string 
     return caf::make_error(agent_errc::illegal_transition,
                            std::string{"cannot go from "} + to_string(state_) + " to "
                              + to_string(to));
-  // One allocation for the three start transitions instead of growing 1 -> 2 -> 4:
-  // at 100k agents the grown vector costs ~50 B and two mallocs per agent.
-  if (history_.capacity() == 0)
-    history_.reserve(start_transitions);
-  history_.push_back({state_, to, at_ns, std::move(reason)});
+  if (later_.empty() && started_ < first_.size() && reason.size() <= sizeof(first_[0].reason)) {
+    auto& c = first_[started_++];
+    c.at_ns = at_ns;
+    c.from = state_;
+    c.to = to;
+    c.reason_size = static_cast<uint8_t>(reason.size());
+    reason.copy(c.reason, reason.size());
+  } else {
+    later_.push_back({state_, to, at_ns, std::move(reason)});
+  }
   state_ = to;
   return {};
+}
+
+std::vector<lifecycle_transition> lifecycle::history() const {
+  std::vector<lifecycle_transition> out;
+  out.reserve(started_ + later_.size());
+  for (size_t i = 0; i < started_; ++i) {
+    auto& c = first_[i];
+    out.push_back({c.from, c.to, c.at_ns, std::string{c.reason, c.reason_size}});
+  }
+  out.insert(out.end(), later_.begin(), later_.end());
+  return out;
 }
 
 } // namespace smith::agent

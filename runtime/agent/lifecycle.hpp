@@ -1,6 +1,7 @@
 // The agent lifecycle state machine and its recorded history.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,10 +41,13 @@ bool is_legal(lifecycle_state from, lifecycle_state to);
 const char* to_string(lifecycle_state x);
 
 /// The current state plus every transition taken. Not thread-safe: owned by one agent.
+/// The first transitions (an agent's start) are kept inline in compact form while their
+/// reasons are short; any other transition, and every one after it, goes to the heap.
 class lifecycle {
 public:
   lifecycle_state state() const noexcept { return state_; }
-  const std::vector<lifecycle_transition>& history() const noexcept { return history_; }
+  /// Every transition taken, oldest first (a copy).
+  std::vector<lifecycle_transition> history() const;
 
   /// Moves to `to`, recording the transition; returns agent_errc::illegal_transition
   /// naming both states (and changes nothing) when the move is not legal.
@@ -53,7 +57,17 @@ private:
   /// unregistered -> registering -> registered -> active.
   static constexpr size_t start_transitions = 3;
   lifecycle_state state_ = lifecycle_state::unregistered;
-  std::vector<lifecycle_transition> history_;
+  /// A transition whose reason fits in 13 bytes, stored without a std::string.
+  struct compact_transition {
+    int64_t at_ns = 0;
+    lifecycle_state from = lifecycle_state::unregistered;
+    lifecycle_state to = lifecycle_state::unregistered;
+    uint8_t reason_size = 0;
+    char reason[13] = {};
+  };
+  uint8_t started_ = 0; // entries of first_ in use
+  std::array<compact_transition, start_transitions> first_;
+  std::vector<lifecycle_transition> later_;
 };
 
 template <class Inspector>

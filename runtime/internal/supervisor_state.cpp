@@ -35,7 +35,10 @@ void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
       caf::anon_send(child.handle, caf::exit_msg{me, why});
   });
   rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
+  // Sized once: a pool supervisor starts all its children here (no rehash while it grows).
   children_.reserve(spec_.children.size());
+  by_id_.reserve(spec_.children.size());
+  running_->reserve(spec_.children.size());
   for (auto& cs : spec_.children)
     append(std::move(cs));
   std::vector<child_spec>{}.swap(spec_.children); // the records own the specs from here on
