@@ -33,12 +33,16 @@ bridge::bridge_stats collect_stats(bridge_self* self) {
   auto& st = self->state;
   auto out = st.stats;
   out.inbound += st.counters->inbound.load();
+  out.replies_sent += st.counters->direct_replies.load();
   for (size_t i = 0; i < st.counters->rejected.size(); ++i)
     if (auto n = st.counters->rejected[i].load())
       out.rejected[bridge::status_of(static_cast<bridge::wire_code>(i))] += n;
   {
     std::lock_guard guard{st.pending->mtx};
     out.pending_calls = st.pending->calls.size();
+    out.remote_calls += st.pending->direct_calls;
+    for (auto& [key, n] : st.pending->direct_outbound)
+      out.outbound[key] += n;
   }
   out.late_replies += st.pending->late.load();
   out.local_agents = st.agents.size();
@@ -51,6 +55,8 @@ caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
   self->state.sys = &self->system();
   self->state.out = std::make_shared<bridge::outbound>(
     o.link, o.node, o.limits.max_payload);
+  if (o.link)
+    self->state.out->set_remote_call(direct_call_fn(self));
   bridge::outbound::install(self->system(), self->state.out);
   self->system().registry().put(bridge::bridge_name, caf::actor_cast<caf::strong_actor_ptr>(self));
   self->attach_functor([&sys = self->system(), addr = self->address()](const caf::error&) {
@@ -83,7 +89,9 @@ caf::behavior bridge_impl(bridge_self* self, bridge_options opts) {
     [=](bridge::stats_atom) { return collect_stats(self); },
     [=](bridge::endpoint_stats_atom) {
       std::vector<bridge::endpoint_stat> out;
-      for (auto& [key, stat] : self->state.endpoint_stats)
+      auto& table = *self->state.endpoint_stats;
+      std::lock_guard guard{table.mtx};
+      for (auto& [key, stat] : table.stats)
         out.push_back(stat);
       return out;
     },

@@ -37,30 +37,21 @@ void reject(bridge_self* self, const bridge::inbound_request& req, caf::error er
 }
 
 /// Stats are kept per subject served: a pool request counts for the pool's endpoint, a
-/// direct or broadcast one for the agent's.
-bridge::endpoint_stat& stat_of(bridge_self* self, const local_agent& a,
-                               const bridge::inbound_request& req) {
+/// direct or broadcast one for the agent's. The key of endpoint_stat_table.
+std::string stat_key(const local_agent& a, const bridge::inbound_request& req) {
   auto& name = req.target.kind == bridge::target_kind::broadcast ? a.name : req.target.name;
-  auto key = a.domain + "." + name + "." + req.target.action;
-  auto& s = self->state.endpoint_stats[key];
-  if (s.subject.empty())
-    s.subject = "agents." + key;
-  return s;
+  return a.domain + "." + name + "." + req.target.action;
 }
 
 void deliver(bridge_self* self, const bridge::inbound_request& req, agent::endpoint_result res,
-             bridge::endpoint_stat& stat, std::chrono::steady_clock::time_point started) {
+             const std::string& key, std::chrono::steady_clock::time_point started) {
   auto& st = self->state;
-  ++stat.requests;
   auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count();
-  stat.processing_ns += took;
-  metrics::observe_latency(stat.latency_counts, took);
+  st.endpoint_stats->count(key, took, res ? std::string{} : bridge::error_text(res.error()));
   log::trace_scope trace{req.traceparent};
   if (!res) {
-    ++stat.errors;
-    stat.last_error = bridge::error_text(res.error());
     reject(self, req, std::move(res.error()));
     return;
   }
@@ -84,12 +75,17 @@ void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& 
   auto* ep = *found;
   if (req.reply.empty() && ep->post) {
     // One-way: nothing to answer, so nothing to wait for.
-    auto& stat = stat_of(self, a, req);
-    ++stat.requests;
-    if (auto err = ep->post(a.handle, req.payload)) {
-      ++stat.errors;
-      reject(self, req, std::move(err));
+    auto err = ep->post(a.handle, req.payload);
+    {
+      auto& table = *self->state.endpoint_stats;
+      std::lock_guard guard{table.mtx};
+      auto& stat = table.at(stat_key(a, req));
+      ++stat.requests;
+      if (err)
+        ++stat.errors;
     }
+    if (err)
+      reject(self, req, std::move(err));
     return;
   }
   caf::timespan timeout = one_way_timeout;
@@ -100,12 +96,22 @@ void dispatch(bridge_self* self, local_agent& a, const bridge::inbound_request& 
                     caf::make_error(bridge::wire_code::deadline_exceeded,
                                     "deadline passed before the agent started the request"));
   }
-  auto* stat = &stat_of(self, a, req); // std::map nodes never move
   auto started = std::chrono::steady_clock::now();
   ep->invoke(self, a.handle, req.payload, timeout,
-             [self, req, stat, started](agent::endpoint_result res) {
-               deliver(self, req, std::move(res), *stat, started);
+             [self, req, key = stat_key(a, req), started](agent::endpoint_result res) {
+               deliver(self, req, std::move(res), key, started);
              });
+}
+
+/// Hands a request for a directly subscribed agent to its responder; false when the
+/// bridge must dispatch it.
+bool try_direct(direct_responder& responder, const caf::actor& agent, const agent::endpoint& ep,
+                bridge::inbound_request& req, const std::string& node) {
+  if (!ep.send_request)
+    return false;
+  spdlog::debug("bridge {}: request {} for {}/{} from {}", node, req.target.action,
+                req.target.domain, req.target.name, req.sender.empty() ? "?" : req.sender);
+  return responder.handle(agent, ep, req);
 }
 
 } // namespace
@@ -120,7 +126,15 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
   caf::actor agent = direct ? direct->handle : caf::actor{};
   auto endpoints = direct ? direct->endpoints : nullptr;
   auto node = self->state.opts.node;
-  return [me, link, limits, counters, agent, endpoints, node](nats::inbound_msg&& m) {
+  std::shared_ptr<direct_responder> responder;
+  if (direct && link)
+    responder = std::make_shared<direct_responder>(
+      self->system(),
+      direct_responder::context{link, limits.max_payload, counters, self->state.endpoint_stats,
+                                node},
+      direct->domain, direct->name);
+  return [me, link, limits, counters, agent, endpoints, node,
+          responder](nats::inbound_msg&& m) {
     counters->inbound.fetch_add(1, std::memory_order_relaxed);
     auto req = bridge::validate_inbound(m.subject, m.reply, m.headers, m.data, limits,
                                         system_clock::now());
@@ -136,6 +150,16 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
         if (auto err = ep->post(agent, req->payload))
           counters->reject(bridge::code_of(err));
         return;
+      }
+    }
+    if (req && !req->reply.empty() && responder) {
+      auto* ep = endpoints->find(req->target.action);
+      if (ep && req->type == ep->request_type && ep->send_request) {
+        log::trace_scope trace{req->traceparent};
+        if (req->trace_replaced)
+          warn_bad_trace(*counters, node, *req);
+        if (try_direct(*responder, agent, *ep, *req, node))
+          return;
       }
     }
     if (req) {

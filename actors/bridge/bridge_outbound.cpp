@@ -51,33 +51,54 @@ void invoke_local(bridge_self* self, local_agent& a, bridge::call_request& cr,
   ep->invoke(self, a.handle, cr.payload.msg, left, std::move(done));
 }
 
-/// Publishes `cr` to its subject; with `correlation` the reply comes to our inbox.
+/// What publishing a call needs; the bridge's and the callers' direct path share it.
+struct call_wire {
+  std::shared_ptr<bridge::nats_link> link;
+  std::string node;
+  size_t max_payload = 0;
+};
+
+/// The subject `cr` is published to. Errors: bad_request.
+caf::expected<std::string> call_subject(const bridge::call_request& cr) {
+  auto subject = cr.target.name == "_all"
+                   ? bridge::broadcast_subject(cr.target.domain, cr.action)
+                   : bridge::agent_subject(cr.target.domain, cr.target.name, cr.action);
+  if (!subject)
+    return caf::make_error(wire_code::bad_request, caf::to_string(subject.error()));
+  return subject;
+}
+
+/// Publishes `cr` to `subject`; with `correlation` the reply comes to our inbox.
+caf::error publish_call(const call_wire& w, const bridge::call_request& cr,
+                        const std::string& subject, bool with_reply, uint64_t correlation) {
+  if (!cr.payload.msg)
+    return caf::make_error(wire_code::bad_request, "call without a payload");
+  std::string reply;
+  if (with_reply) {
+    auto r = bridge::reply_subject(w.link->reply_prefix, correlation);
+    if (!r)
+      return std::move(r.error());
+    reply = std::move(*r);
+  }
+  bridge::request_meta meta{cr.deadline, cr.sender.empty() ? std::string_view{w.node}
+                                                           : std::string_view{cr.sender},
+                            cr.traceparent};
+  auto& conn = with_reply ? *w.link->rpc : *w.link->bulk;
+  return bridge::publish_request(conn, subject, reply, *cr.payload.msg, meta, w.max_payload);
+}
+
+/// Publishes `cr` from the bridge; with `correlation` the reply comes to our inbox.
 caf::error publish(bridge_self* self, const bridge::call_request& cr, bool with_reply,
                    uint64_t correlation, std::string& subject_out) {
   auto& st = self->state;
   if (!st.opts.link)
     return caf::make_error(wire_code::unknown_agent, "no agent " + cr.target.domain + "/"
                                                        + cr.target.name + " on this node (no NATS)");
-  if (!cr.payload.msg)
-    return caf::make_error(wire_code::bad_request, "call without a payload");
-  auto subject = cr.target.name == "_all"
-                   ? bridge::broadcast_subject(cr.target.domain, cr.action)
-                   : bridge::agent_subject(cr.target.domain, cr.target.name, cr.action);
+  auto subject = call_subject(cr);
   if (!subject)
-    return caf::make_error(wire_code::bad_request, self->system().render(subject.error()));
-  std::string reply;
-  if (with_reply) {
-    auto r = bridge::reply_subject(st.opts.link->reply_prefix, correlation);
-    if (!r)
-      return std::move(r.error());
-    reply = std::move(*r);
-  }
-  bridge::request_meta meta{cr.deadline, cr.sender.empty() ? std::string_view{st.opts.node}
-                                                           : std::string_view{cr.sender},
-                            cr.traceparent};
-  auto& conn = with_reply ? *st.opts.link->rpc : *st.opts.link->bulk;
-  if (auto err = bridge::publish_request(conn, *subject, reply, *cr.payload.msg, meta,
-                                         st.opts.limits.max_payload))
+    return std::move(subject.error());
+  call_wire w{st.opts.link, st.opts.node, st.opts.limits.max_payload};
+  if (auto err = publish_call(w, cr, *subject, with_reply, correlation))
     return err;
   subject_out = std::move(*subject);
   return {};
@@ -91,7 +112,7 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
     p.rp.deliver(caf::make_error(wire_code::deadline_exceeded, "deadline passed before the call"));
     return;
   }
-  auto corr = ++st.next_correlation;
+  auto corr = st.pending->next_correlation.fetch_add(1, std::memory_order_relaxed) + 1;
   auto rp = p.rp;
   {
     // Parked before publishing: the reply may reach the delivery thread before publish
@@ -261,6 +282,57 @@ void on_reply(bridge_self* self, nats::inbound_msg& m) {
     guard.unlock();
     done.rp.deliver(std::move(done.gathered));
   }
+}
+
+namespace {
+
+/// bridge::call's direct path: on_call + call_remote for a remote target, run by the caller.
+caf::error direct_call(const call_wire& w, caf::actor_system& sys, const caf::weak_actor_ptr& me,
+                       const std::shared_ptr<pending_table>& pending, bridge::call_request& cr,
+                       caf::strong_actor_ptr caller, caf::message_id mid) {
+  auto br = caf::actor_cast<caf::strong_actor_ptr>(me);
+  if (!br)
+    return caf::make_error(wire_code::unavailable, "no bridge on this node");
+  auto left = time_left(cr);
+  if (left <= caf::timespan{0})
+    return caf::make_error(wire_code::deadline_exceeded, "deadline passed before the call");
+  auto subject = call_subject(cr);
+  if (!subject)
+    return std::move(subject.error());
+  if (cr.traceparent.empty())
+    cr.traceparent = bridge::new_traceparent();
+  log::trace_scope trace{cr.traceparent};
+  spdlog::debug("bridge {}: call {} of {}/{}", w.node, cr.action, cr.target.domain,
+                cr.target.name);
+  auto corr = pending->next_correlation.fetch_add(1, std::memory_order_relaxed) + 1;
+  {
+    std::lock_guard guard{pending->mtx};
+    caf::response_promise rp{br, std::move(caller), {}, mid};
+    pending->calls.emplace(corr, pending_call{std::move(rp), *subject, false, 0, {}});
+    ++pending->direct_calls;
+    ++pending->direct_outbound["call." + cr.target.domain + "." + cr.action];
+  }
+  if (auto err = publish_call(w, cr, *subject, true, corr)) {
+    pending->take(corr); // not answered: the caller gets `err` instead
+    return err;
+  }
+  auto& clock = sys.clock();
+  clock.schedule_message(clock.now() + left, std::move(br),
+                         caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
+                                                   bridge::expire_atom::value, corr));
+  return {};
+}
+
+} // namespace
+
+bridge::outbound::remote_call_fn direct_call_fn(bridge_self* self) {
+  auto& st = self->state;
+  call_wire w{st.opts.link, st.opts.node, st.opts.limits.max_payload};
+  auto me = caf::actor_cast<caf::weak_actor_ptr>(self);
+  return [w, sys = &self->system(), me, pending = st.pending](
+           bridge::call_request& cr, caf::strong_actor_ptr caller, caf::message_id mid) {
+    return direct_call(w, *sys, me, pending, cr, std::move(caller), mid);
+  };
 }
 
 void on_expire(bridge_self* self, uint64_t correlation) {

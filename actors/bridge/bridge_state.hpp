@@ -18,6 +18,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/bridge/bridge_actor.hpp"
+#include "actors/bridge/direct_responder.hpp"
 #include "actors/bridge/local_directory.hpp"
 #include "runtime/bridge/outbound.hpp"
 
@@ -27,6 +28,8 @@ namespace smith::actors {
 /// message) and read by the actor for stats.
 struct wire_counters {
   std::atomic<uint64_t> inbound{0};
+  /// Replies published by direct responders (the bridge counts its own in its stats).
+  std::atomic<uint64_t> direct_replies{0};
   std::array<std::atomic<uint64_t>, 16> rejected{};
   /// Senders already warned about for a malformed traceparent (see warn_bad_trace).
   std::mutex trace_warned_mtx;
@@ -60,6 +63,12 @@ struct pending_table {
   std::unordered_map<uint64_t, pending_call> calls;
   /// Replies that found no call (deadline passed, or not ours).
   std::atomic<uint64_t> late{0};
+  /// Correlation ids of our calls (the bridge's and the callers' direct path).
+  std::atomic<uint64_t> next_correlation{0};
+  /// Calls sent by the callers' direct path (bridge::call), guarded by mtx: how many, and
+  /// per "call.{domain}.{action}" (merged into bridge_stats).
+  uint64_t direct_calls = 0;
+  std::map<std::string, uint64_t> direct_outbound;
   /// Removes and returns the call `corr`, if it is still waiting.
   std::optional<pending_call> take(uint64_t corr);
 };
@@ -80,10 +89,9 @@ struct bridge_state {
   /// Subscriptions of opts.dynamic: "pool:{domain}/{pool}" and "all:{domain}".
   std::map<std::string, nats::subscription> dynamic_subs;
   std::shared_ptr<pending_table> pending = std::make_shared<pending_table>();
-  uint64_t next_correlation = 0;
   bridge::bridge_stats stats;
-  /// Per "domain.name.action" of local agents.
-  std::map<std::string, bridge::endpoint_stat> endpoint_stats;
+  /// Per "domain.name.action" of local agents; shared with the direct responders.
+  std::shared_ptr<endpoint_stat_table> endpoint_stats = std::make_shared<endpoint_stat_table>();
   /// `routed` callers whose agent is not in the directory yet, by instance.
   std::map<std::string, std::vector<caf::response_promise>> route_waiters;
   /// `routed` callers answered after the next flush (one flush serves a burst).
@@ -130,5 +138,8 @@ void on_reply(bridge_self* self, nats::inbound_msg& m);
 /// posts gathers (and calls forwarded through stages) to the bridge.
 std::function<void(nats::inbound_msg&&)> reply_handler(bridge_self* self);
 void on_expire(bridge_self* self, uint64_t correlation);
+/// The remote call function of the bridge's outbound (bridge::call's direct path): runs on
+/// the caller's thread and shares only thread-safe state with the bridge.
+bridge::outbound::remote_call_fn direct_call_fn(bridge_self* self);
 
 } // namespace smith::actors

@@ -16,6 +16,8 @@
 #include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/expected.hpp>
+#include <caf/message.hpp>
+#include <caf/message_id.hpp>
 #include <caf/sec.hpp>
 #include <caf/send.hpp>
 #include <google/protobuf/message.h>
@@ -58,6 +60,19 @@ struct endpoint {
   std::function<caf::error(const caf::actor& agent,
                            std::shared_ptr<const google::protobuf::Message> request)>
     post;
+  /// Request form for senders that are not running actors (the bridge's NATS delivery
+  /// threads): translates `request` and enqueues it into `agent`'s mailbox as request `mid`
+  /// from `sender`, which receives the agent's response (decode it with read_reply). No
+  /// timeout is set: the sender tracks the deadline. Returns the errors invoke detects before
+  /// sending; never throws. Empty for endpoints not made by make_endpoint.
+  std::function<caf::error(const caf::actor& agent,
+                           std::shared_ptr<const google::protobuf::Message> request,
+                           caf::strong_actor_ptr sender, caf::message_id mid)>
+    send_request;
+  /// Turns the content of a response to send_request into what invoke's `done` would get:
+  /// the translated reply, the agent's error, caf::sec::unexpected_response for a reply of
+  /// other types, caf::sec::runtime_error for a throwing translation. Never throws.
+  std::function<endpoint_result(caf::message& reply)> read_reply;
 };
 
 /// An agent type's endpoints. Shared and immutable once built (agent_type holds a
@@ -123,6 +138,29 @@ endpoint_result to_result(R&& r) {
     return std::shared_ptr<const base>{std::make_shared<const Resp>(std::move(*r))};
   } else {
     return std::shared_ptr<const base>{std::make_shared<const Resp>(std::forward<R>(r))};
+  }
+}
+
+/// Calls from_reply with the elements of `reply` (which match `Outs...`).
+template <class Resp, class FromReply, class... Outs, size_t... Is>
+endpoint_result apply_reply(const caf::message& reply, const FromReply& from_reply,
+                            caf::detail::type_list<Outs...>, std::index_sequence<Is...>) {
+  return to_result<Resp>(from_reply(reply.get_as<Outs>(Is)...));
+}
+
+/// read_reply's body: `reply` as from_reply's `Outs...`, or as the agent's error.
+template <class Resp, class FromReply, class... Outs>
+endpoint_result read_reply(const caf::message& reply, const std::string& action,
+                           const FromReply& from_reply, caf::detail::type_list<Outs...> outs) {
+  if (reply.match_elements<caf::error>())
+    return reply.get_as<caf::error>(0);
+  if (!reply.match_elements<Outs...>())
+    return caf::make_error(caf::sec::unexpected_response,
+                           "unexpected reply to '" + action + "': " + caf::to_string(reply));
+  try {
+    return apply_reply<Resp>(reply, from_reply, outs, std::index_sequence_for<Outs...>{});
+  } catch (...) {
+    return translation_failed(action, std::current_exception());
   }
 }
 
@@ -212,8 +250,35 @@ endpoint make_endpoint(std::string action, ToMsg to_message, FromReply from_repl
     }
     return caf::error{};
   };
+  auto send_request = [name, to_message](const caf::actor& agent,
+                                         std::shared_ptr<const google::protobuf::Message> request,
+                                         caf::strong_actor_ptr sender,
+                                         caf::message_id mid) -> caf::error {
+    if (auto err = detail::check_request(request.get(), Req::descriptor(), *name))
+      return err;
+    if (!agent)
+      return caf::make_error(caf::sec::invalid_argument, "no agent for action '" + *name + "'");
+    auto typed = std::dynamic_pointer_cast<const Req>(request);
+    if (!typed) {
+      auto copy = std::make_shared<Req>();
+      copy->CopyFrom(*request);
+      typed = std::move(copy);
+    }
+    try {
+      auto content = std::apply(
+        [](auto&&... xs) { return caf::make_message(std::forward<decltype(xs)>(xs)...); },
+        to_message(*typed));
+      agent->enqueue(std::move(sender), mid, std::move(content), nullptr);
+    } catch (...) {
+      return detail::translation_failed(*name, std::current_exception());
+    }
+    return caf::error{};
+  };
+  auto read_reply = [name, from_reply](caf::message& reply) {
+    return detail::read_reply<Resp>(reply, *name, from_reply, outs{});
+  };
   return {std::move(action), Req::descriptor(), Resp::descriptor(), std::move(invoke),
-          std::move(post)};
+          std::move(post), std::move(send_request), std::move(read_reply)};
 }
 
 } // namespace smith::agent

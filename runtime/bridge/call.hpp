@@ -19,6 +19,7 @@
 #include <google/protobuf/message.h>
 
 #include "runtime/bridge/bridge_api.hpp"
+#include "runtime/bridge/outbound.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/log/trace_context.hpp"
 
@@ -52,9 +53,47 @@ caf::error normalize_call_error(caf::error err);
 /// DEADLINE_EXCEEDED once `deadline` passed. Made while this thread handles a traced request
 /// (log::current_traceparent(), e.g. inside an SDK agent's handler), the call carries that
 /// trace (same trace id, a new span id per hop); otherwise the bridge starts a new trace. `Self` is any event-based actor (typed or not).
+namespace detail {
+
+/// The caller-side direct path of call(): a call that goes over NATS is published from
+/// `self`'s thread (no hop through the bridge) and its answer arrives as the response to a
+/// request id of `self`, exactly as a response of the bridge would. False when the bridge
+/// must take the call (local agents, no NATS).
+template <class Resp, class Self, class F>
+bool call_direct(Self* self, call_request& cr, caf::timespan timeout, F& on_done) {
+  auto ob = outbound::find(self->system());
+  if (!ob)
+    return false;
+  auto mid = self->new_request_id(caf::message_priority::normal);
+  auto sent = ob->call_remote(cr, caf::actor_cast<caf::strong_actor_ptr>(self), mid);
+  if (!sent)
+    return false;
+  self->add_multiplexed_response_handler(
+    mid.response_id(),
+    caf::behavior{[on_done](wire_payload& p) mutable { on_done(payload_as<Resp>(p)); },
+                  [on_done](caf::error& err) mutable {
+                    on_done(caf::expected<Resp>{normalize_call_error(std::move(err))});
+                  }});
+  if (*sent) // refused before sending: answered like any other response, later
+    static_cast<caf::abstract_actor*>(self)->enqueue(
+      nullptr, mid.response_id(), caf::make_message(std::move(*sent)), self->context());
+  else
+    self->request_response_timeout(caf::duration{timeout}, mid);
+  return true;
+}
+
+} // namespace detail
+
 template <class Resp, class Self, class F>
 void call(Self* self, agent_ref ref, std::string action, wire_payload req, wall_time deadline,
           F on_done) {
+  {
+    auto left = deadline - std::chrono::system_clock::now();
+    auto timeout = std::chrono::duration_cast<caf::timespan>(left) + call_grace;
+    call_request cr{ref, action, req, deadline, std::string{log::current_traceparent()}, {}};
+    if (detail::call_direct<Resp>(self, cr, timeout, on_done))
+      return;
+  }
   auto br = find_bridge(self->system());
   if (!br) {
     on_done(caf::expected<Resp>{caf::make_error(wire_code::unavailable, "no bridge on this node")});

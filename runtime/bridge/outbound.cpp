@@ -97,6 +97,22 @@ std::optional<caf::error> outbound::cast(const call_request& cr) {
   return publish_request(*link_->bulk, *subject, {}, *cr.payload.msg, meta, max_payload_);
 }
 
+void outbound::set_remote_call(remote_call_fn fn) {
+  std::unique_lock guard{mtx_};
+  remote_call_ = std::move(fn);
+}
+
+std::optional<caf::error> outbound::call_remote(call_request& cr, caf::strong_actor_ptr caller,
+                                                caf::message_id mid) const {
+  if (!link_ || cr.target.name == "_all")
+    return std::nullopt;
+  // Held while the function publishes: only set_local/erase_local wait for it, briefly.
+  std::shared_lock guard{mtx_};
+  if (!remote_call_ || locals_.count(key_of(cr.target.domain, cr.target.name)) != 0)
+    return std::nullopt;
+  return remote_call_(cr, std::move(caller), mid);
+}
+
 void outbound::install(caf::actor_system& sys, std::shared_ptr<outbound> ob) {
   auto& t = paths();
   std::lock_guard guard{t.mtx};

@@ -1,6 +1,7 @@
 // A node's direct path for one-way messages: published from the caller's thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -10,6 +11,7 @@
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
+#include <caf/message_id.hpp>
 
 #include "runtime/agent/endpoint.hpp"
 #include "runtime/bridge/bridge_api.hpp"
@@ -42,6 +44,23 @@ public:
   /// unknown_type, bad_request, payload_too_large, unavailable, overloaded.
   std::optional<caf::error> cast(const call_request& cr);
 
+  /// How the bridge sends a call over NATS on behalf of `caller` (from the caller's thread):
+  /// parks it under a correlation id, publishes it on the rpc connection and arranges its
+  /// expiry; the reply (or DEADLINE_EXCEEDED) reaches `caller` as the response to `mid`.
+  /// Returns the errors found before sending (then nothing was sent nor parked).
+  using remote_call_fn
+    = std::function<caf::error(call_request& cr, caf::strong_actor_ptr caller, caf::message_id mid)>;
+
+  /// Installs the bridge's remote call function (bridge only, before install()).
+  void set_remote_call(remote_call_fn fn);
+
+  /// Sends `cr` through the remote call function when the call goes over NATS straight from
+  /// the caller: NATS is up, the function is installed and the target is neither a named
+  /// agent of this node (called in-process through the bridge) nor a broadcast. nullopt
+  /// otherwise (nothing done: ask the bridge). See remote_call_fn for the error.
+  std::optional<caf::error> call_remote(call_request& cr, caf::strong_actor_ptr caller,
+                                        caf::message_id mid) const;
+
   /// Makes `ob` the direct path of `sys` (replacing any other).
   static void install(caf::actor_system& sys, std::shared_ptr<outbound> ob);
 
@@ -64,6 +83,7 @@ private:
   size_t max_payload_;
   mutable std::shared_mutex mtx_;
   std::unordered_map<std::string, local_entry> locals_;
+  remote_call_fn remote_call_;
 };
 
 /// Casts `req` to `action` of `ref` without a round trip through the bridge: errors found

@@ -39,6 +39,8 @@ const std::vector<scenario>& all_scenarios() {
      run_plugin_load},
     {"kv", "kv_put/kv_get through the kv domain, local and across nodes, vs raw RocksDB (ops/s)",
      run_kv},
+    {"propagation", "p50/p99 from a registration on one node to the other node's registry (us)",
+     run_propagation},
   };
   return list;
 }

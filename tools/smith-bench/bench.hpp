@@ -156,5 +156,6 @@ outcome run_persist(const options& opts);
 outcome run_recover(const options& opts);
 outcome run_plugin_load(const options& opts);
 outcome run_kv(const options& opts);
+outcome run_propagation(const options& opts);
 
 } // namespace smith::bench

@@ -17,6 +17,8 @@
 #include "runtime/bridge/subject.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/config/config_loader.hpp"
+#include "runtime/core/atoms.hpp"
+#include "runtime/registry/registry_api.hpp"
 #include "runtime/core/system_setup.hpp"
 #include "runtime/nats/connection.hpp"
 #include "smith/examples/v1/examples.pb.h"
@@ -182,4 +184,65 @@ TEST_CASE("10,000 random and truncated payloads: all answered, none crash, the a
   self->request(bridge::find_bridge(*n.sys), 2s, bridge::stats_atom::value)
     .receive([&](bridge::bridge_stats& s) { st = s; }, [](caf::error&) {});
   CHECK(st.rejected[400] >= static_cast<uint64_t>(total / 2 - 5));
+}
+
+TEST_CASE("a request the agent holds past its deadline is answered DEADLINE_EXCEEDED, once") {
+  single_node n;
+  n.wait_ready();
+  caf::scoped_actor self{*n.sys};
+  caf::actor echo;
+  self->request(caf::actor_cast<caf::actor>(n.sys->registry().get(registry::registry_name)), 2s,
+                registry::resolve_atom::value, std::string{"examples"}, std::string{"echo-n1-1"})
+    .receive([&](registry::agent_record& r) { echo = r.handle; }, [](caf::error&) {});
+  REQUIRE(echo);
+  self->request(echo, 2s, suspend_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+  // Replies to the held request land in `got` (delivery thread), in order.
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::vector<nats::inbound_msg> got;
+  auto inbox = n.client->new_inbox_prefix();
+  auto sub = n.client->subscribe(inbox, "", [&](nats::inbound_msg&& m) {
+    std::lock_guard guard{mtx};
+    got.push_back(std::move(m));
+    cv.notify_all();
+  });
+  REQUIRE(sub);
+  REQUIRE_FALSE(n.client->flush(2000ms));
+  const std::string subj = "agents.examples.echo-n1-1.echo";
+  const std::string type = "smith.examples.v1.EchoRequest";
+  ev1::EchoRequest held;
+  held.set_text("held");
+  auto deadline = std::chrono::system_clock::now() + 200ms;
+  REQUIRE_FALSE(n.client->publish(subj, inbox,
+                                  bridge::request_headers(type, deadline, "held-1", "test", {}),
+                                  held.SerializeAsString()));
+  // The agent is suspended: nothing answers before the deadline; the sweep runs at most every
+  // 100 ms, on the next request after that.
+  while (std::chrono::system_clock::now() < deadline + 150ms)
+    std::this_thread::sleep_for(10ms); // waiting for the deadline itself to pass
+  {
+    std::lock_guard guard{mtx};
+    CHECK(got.empty());
+  }
+  auto wake = std::thread{[&] { (void) n.echo_once("next"); }}; // held too, until resumed
+  bool answered = false;
+  {
+    std::unique_lock guard{mtx};
+    answered = cv.wait_for(guard, 5s, [&] { return !got.empty(); });
+  }
+  self->request(echo, 2s, resume_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+  wake.join();
+  {
+    std::lock_guard guard{mtx};
+    REQUIRE(answered);
+    CHECK(code_of(got[0]) == "408");
+    auto* id = nats::find_header(got[0].headers, bridge::header::msg_id);
+    REQUIRE(id != nullptr);
+    CHECK(*id == "held-1");
+  }
+  // The agent answers the held request after resuming; that late answer is not sent.
+  CHECK(n.echo_once("after").find("echo-n1-1") == 0);
+  REQUIRE_FALSE(n.client->flush(2000ms));
+  std::lock_guard guard{mtx};
+  CHECK(got.size() == 1);
 }

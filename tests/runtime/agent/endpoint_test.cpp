@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include <caf/actor_companion.hpp>
 #include <google/protobuf/dynamic_message.h>
 
 #include "domains/examples/examples_domain.hpp"
@@ -317,4 +318,50 @@ TEST_CASE("an agent started from its type registers the type's name, which the c
   ts.sys().registry().erase(registry::registry_name);
   caf::anon_send_exit(reg, caf::exit_reason::kill);
   ts.run();
+}
+
+TEST_CASE("send_request puts the request in the agent's mailbox and read_reply translates the answer") {
+  test::test_system ts;
+  running_agent counter{ts, ex::counter_type(), "counter-1"};
+  auto add = find(ex::counter_endpoints(), "add");
+  std::vector<caf::mailbox_element_ptr> got;
+  caf::actor_config cfg;
+  auto sender = caf::make_actor<caf::actor_companion, caf::strong_actor_ptr>(
+    ts.sys().next_actor_id(), ts.sys().node(), &ts.sys(), cfg);
+  auto* companion = static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(sender));
+  companion->on_enqueue([&](caf::mailbox_element_ptr x) { got.push_back(std::move(x)); });
+  auto id_of = [](const caf::mailbox_element& x) {
+    return x.mid.integer_value() & caf::message_id::request_id_mask;
+  };
+  REQUIRE_FALSE(add.send_request(counter.hdl, add_request(5), sender, caf::make_message_id(7)));
+  ts.run();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]->mid.is_response());
+  CHECK(id_of(*got[0]) == 7);
+  auto reply = got[0]->move_content_to_message();
+  CHECK(value_of(add.read_reply(reply)) == 5);
+  // The agent's error arrives as that error.
+  REQUIRE_FALSE(add.send_request(counter.hdl, add_request(INT64_MAX), sender, caf::make_message_id(8)));
+  ts.run();
+  REQUIRE(got.size() == 2);
+  CHECK(id_of(*got[1]) == 8);
+  auto failed = got[1]->move_content_to_message();
+  auto res = add.read_reply(failed);
+  REQUIRE_FALSE(res);
+  CHECK(res.error() == caf::sec::invalid_argument);
+  CHECK(text_of(res.error()).find("overflows int64") != std::string::npos);
+  // Refused before sending: nothing reaches the agent.
+  CHECK(add.send_request(counter.hdl, echo_request("x"), sender, caf::make_message_id(9))
+        == caf::sec::invalid_argument);
+  CHECK(add.send_request(caf::actor{}, add_request(1), sender, caf::make_message_id(10))
+        == caf::sec::invalid_argument);
+  ts.run();
+  CHECK(got.size() == 2);
+  // A reply of other types than from_reply takes is an error, not a crash.
+  auto odd = caf::make_message(std::string{"not a counter"});
+  auto mistyped = add.read_reply(odd);
+  REQUIRE_FALSE(mistyped);
+  CHECK(mistyped.error() == caf::sec::unexpected_response);
+  companion->on_enqueue({});
+  companion->cleanup(caf::make_error(caf::exit_reason::normal), nullptr);
 }
