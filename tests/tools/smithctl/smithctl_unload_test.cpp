@@ -41,6 +41,11 @@ TEST_CASE("domain unload that a frozen node does not confirm warns on stderr and
     auto j = ctl({"--json", "nodes"}).json();
     return !j.is_discarded() && j.contains("nodes") && j["nodes"].size() == 2;
   }, 15s), u1->output());
+  // Both answering smithctl is not enough: u1's membership must count u2 as up, or the
+  // barrier has nobody to ask (seen when the load and unload ran within u1's first second).
+  REQUIRE_MESSAGE(u1->wait_for_line([](const std::string& line) {
+    return line.find("membership: node u2 is up") != std::string::npos;
+  }, 15s), u1->output());
   auto load = ctl({"domain", "load", "hello", "--node", "u1", "--json"});
   REQUIRE_MESSAGE(load.rc == 0, load.out);
   // u2 stops answering (it stays up for the others: 10 s before it counts as down).
