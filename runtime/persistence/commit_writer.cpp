@@ -70,9 +70,12 @@ void commit_writer::run() {
       cv_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty())
         return; // stopping and drained
-      while (!queue_.empty() && reqs.size() < max_batch_) {
-        reqs.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (queue_.size() <= max_batch_) {
+        reqs.swap(queue_); // reqs is empty: the two vectors trade their capacity
+      } else {
+        auto split = queue_.begin() + static_cast<std::ptrdiff_t>(max_batch_);
+        reqs.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(split));
+        queue_.erase(queue_.begin(), split);
       }
     }
     commit(reqs);
@@ -97,10 +100,10 @@ void commit_writer::commit(std::vector<commit_request>& reqs) {
   flush(seg, false);
 }
 
-caf::expected<commit_writer::agent_state*> commit_writer::state_of(const std::string& agent,
-                                                                   const std::string& prefix) {
+caf::expected<commit_writer::agent_state*> commit_writer::state_of(const std::string& agent) {
   if (auto i = agents_.find(agent); i != agents_.end())
     return &i->second;
+  auto prefix = agent_prefix(agent);
   auto last = db_.last_under(db_.events, prefix, false);
   if (!last)
     return last.error();
@@ -110,17 +113,18 @@ caf::expected<commit_writer::agent_state*> commit_writer::state_of(const std::st
   agent_state st;
   st.last_seq = *last ? (*last)->first : 0;
   st.snap_seq = *snap ? (*snap)->first : 0;
+  st.prefix = std::move(prefix);
   return &agents_.emplace(agent, st).first->second;
 }
 
 void commit_writer::process(commit_request& r, segment& seg) {
-  auto prefix = agent_prefix(r.agent);
-  auto st = state_of(r.agent, prefix);
+  auto st = state_of(r.agent);
   if (!st) {
     seg.results.emplace_back(&r, st.error());
     return;
   }
   auto& s = **st;
+  const auto& prefix = s.prefix;
   if (r.kind == commit_request::kind_t::checkpoint || r.kind == commit_request::kind_t::rebase) {
     process_memory_op(r, seg, s, prefix);
     return;

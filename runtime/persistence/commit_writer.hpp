@@ -4,7 +4,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -61,6 +60,8 @@ private:
   struct agent_state {
     uint64_t last_seq = 0;
     uint64_t snap_seq = 0;
+    /// agent_prefix(agent), built once: every key of the agent starts with it.
+    std::string prefix;
   };
   struct segment;
 
@@ -73,7 +74,7 @@ private:
   void flush(segment& seg, bool force_sync);
   rocksdb::Status write(segment& seg, bool sync);
   rocksdb::Status resume();
-  caf::expected<agent_state*> state_of(const std::string& agent, const std::string& prefix);
+  caf::expected<agent_state*> state_of(const std::string& agent);
 
   event_db& db_;
   const uint64_t snapshot_every_;
@@ -81,7 +82,8 @@ private:
   const size_t max_batch_;
   std::mutex mtx_;
   std::condition_variable cv_;
-  std::deque<commit_request> queue_;
+  /// A vector, so that the commit thread takes a whole run by swapping (no per-request move).
+  std::vector<commit_request> queue_;
   bool stopping_ = false;
   // Commit-thread only: sequence numbers are assigned here, so one thread owns them.
   std::unordered_map<std::string, agent_state> agents_;
