@@ -40,18 +40,22 @@ caf::behavior affinity_ponger(caf::event_based_actor*, std::shared_ptr<affinity_
   }};
 }
 
+/// One round trip, then the next from its reply (no self-referencing closure: no cycle).
+void affinity_ping_step(caf::event_based_actor* self, caf::actor pong, int64_t i, int64_t rounds,
+                        std::shared_ptr<affinity_trace> t) {
+  if (i == rounds) {
+    t->done.set_value();
+    return;
+  }
+  t->pinger.push_back(std::this_thread::get_id());
+  self->request(pong, caf::infinite, i).then([=](int64_t) {
+    affinity_ping_step(self, pong, i + 1, rounds, t);
+  });
+}
+
 caf::behavior affinity_pinger(caf::event_based_actor* self, caf::actor pong, int64_t rounds,
                               std::shared_ptr<affinity_trace> t) {
-  auto step = std::make_shared<std::function<void(int64_t)>>();
-  *step = [=](int64_t i) {
-    if (i == rounds) {
-      t->done.set_value();
-      return;
-    }
-    t->pinger.push_back(std::this_thread::get_id());
-    self->request(pong, caf::infinite, i).then([=](int64_t) { (*step)(i + 1); });
-  };
-  return {[=](caf::atom_value) { (*step)(0); }};
+  return {[=](caf::atom_value) { affinity_ping_step(self, pong, 0, rounds, t); }};
 }
 
 } // namespace
