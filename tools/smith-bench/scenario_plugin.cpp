@@ -17,6 +17,7 @@
 #include "runtime/plugin/plugin_host.hpp"
 #include "runtime/registry/registry_api.hpp"
 #include "tools/smith-bench/bench.hpp"
+#include "tools/smith-bench/cluster_bench_node.hpp"
 #include "tools/smith-bench/nats_launcher.hpp"
 
 namespace smith::bench {
@@ -26,40 +27,16 @@ namespace {
 using namespace std::chrono_literals;
 constexpr auto discover_limit = 60s;
 
-/// build/lib next to smith-bench's bin/.
-std::string plugin_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return (exe.parent_path().parent_path() / "lib").lexically_normal().string();
-}
-
-/// One in-process node with a plugin host (declared before its actor system).
-struct plugin_bench_node {
-  domain::domain_catalog catalog;
-  plugin::plugin_host host{catalog, {plugin_dir()}};
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<actors::node> node;
-  ~plugin_bench_node() { node.reset(); }
-
+/// A node that loads plugins, counting the examples agents its registry sees.
+struct plugin_bench_node : cluster_bench_node {
   caf::error start(const options& opts, const std::string& name, const std::string& url) {
-    configure(cfg, opts);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    auto text = fmt::format("[node]\nname = \"{}\"\n[nats]\nurls = [\"{}\"]\n"
-                            "[cluster]\nkv_bucket = \"plugin_bench\"\n",
-                            name, url);
-    auto nc = config::load_config_text(text, name + ".toml");
-    if (!nc)
-      return std::move(nc.error());
-    node = std::make_unique<actors::node>(*sys, *nc, catalog, host);
-    return node->start();
+    return cluster_bench_node::start(opts, name, url, "plugin_bench", true);
   }
 
   /// Agents of examples on node `of`, as this node's registry sees them.
   size_t count(const std::string& of) {
     caf::scoped_actor self{*sys};
-    auto reg = caf::actor_cast<registry::registry_actor>(
-      sys->registry().get(registry::registry_name));
+    auto reg = registry();
     registry::record_filter f;
     f.domain = "examples";
     f.node = of;
@@ -107,7 +84,7 @@ caf::expected<figures> smith_side(const options& opts, const std::string& url, s
 }
 
 caf::expected<figures> raw_side(const options& opts, size_t n) {
-  auto path = plugin_dir() + "/libsmith_domain_examples.so";
+  auto path = bench_plugin_dir() + "/libsmith_domain_examples.so";
   auto t0 = now_ns();
   void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (h == nullptr)
@@ -148,12 +125,12 @@ outcome run_plugin_load(const options& opts) {
   auto server = nats_launcher::start();
   if (!server)
     return std::move(server.error());
-  note("nats-server at " + (*server)->url() + ", plugins from " + plugin_dir());
+  note("nats-server at " + (*server)->url() + ", plugins from " + bench_plugin_dir());
   auto url = (*server)->url();
   size_t n = 0; // agents of the plugin's default pools
   {
     domain::domain_catalog cat;
-    plugin::plugin_host host{cat, {plugin_dir()}};
+    plugin::plugin_host host{cat, {bench_plugin_dir()}};
     auto info = host.load("examples");
     if (!info)
       return failure(plugin::message_of(info.error()));

@@ -16,6 +16,7 @@
 #include "runtime/registry/record_codec.hpp"
 #include "runtime/registry/registry_api.hpp"
 #include "tools/smith-bench/bench.hpp"
+#include "tools/smith-bench/cluster_bench_node.hpp"
 #include "tools/smith-bench/bridge_workload.hpp"
 #include "tools/smith-bench/nats_launcher.hpp"
 
@@ -60,28 +61,9 @@ struct propagation_mark {
 };
 
 /// One full node (registry, bridge, cluster replicator and membership) inside the bench.
-struct propagation_node {
-  domain::domain_catalog catalog;
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<actors::node> node;
-  ~propagation_node() { node.reset(); }
-
+struct propagation_node : cluster_bench_node {
   caf::error start(const options& opts, const std::string& name, const std::string& url) {
-    configure(cfg, opts);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    auto text = fmt::format("[node]\nname = \"{}\"\n[nats]\nurls = [\"{}\"]\n"
-                            "[cluster]\nkv_bucket = \"propagation_bench\"\n",
-                            name, url);
-    auto nc = config::load_config_text(text, name + ".toml");
-    if (!nc)
-      return std::move(nc.error());
-    node = std::make_unique<actors::node>(*sys, *nc, catalog);
-    return node->start();
-  }
-
-  registry::registry_actor registry() {
-    return caf::actor_cast<registry::registry_actor>(sys->registry().get(registry::registry_name));
+    return cluster_bench_node::start(opts, name, url, "propagation_bench");
   }
 };
 
@@ -181,7 +163,8 @@ caf::expected<envelope> change_envelope(const std::string& name, uint64_t seq) {
   ch.set_node_instance(agent::new_uuid());
   ch.set_sequence(seq);
   ch.set_kind(bridge::v1::RegistryChange::KIND_REGISTERED);
-  *ch.mutable_record() = registry::to_proto(probe_record("a", name), registry::wall_clock_offset_now());
+  *ch.mutable_record() =
+    registry::to_proto(probe_record("a", name), registry::wall_clock_offset_now());
   auto msg = cluster::encode_change(ch);
   if (!msg)
     return std::move(msg.error());
