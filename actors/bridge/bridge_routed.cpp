@@ -17,6 +17,17 @@ void routed_after_flush(bridge_self* self, caf::response_promise rp) {
   st.route_flushes.push_back(std::move(rp));
 }
 
+/// Removes and returns the `routed` callers waiting for `instance` (none: empty).
+std::vector<caf::response_promise> take_route_waiters(bridge_state& st,
+                                                      const std::string& instance) {
+  auto i = st.route_waiters.find(instance);
+  if (i == st.route_waiters.end())
+    return {};
+  auto waiting = std::move(i->second);
+  st.route_waiters.erase(i);
+  return waiting;
+}
+
 } // namespace
 
 void on_routed(bridge_self* self, const std::string& domain, const std::string& name,
@@ -34,13 +45,7 @@ void on_routed(bridge_self* self, const std::string& domain, const std::string& 
 }
 
 void release_route_waiters(bridge_self* self, const std::string& instance) {
-  auto& st = self->state;
-  auto i = st.route_waiters.find(instance);
-  if (i == st.route_waiters.end())
-    return;
-  auto waiting = std::move(i->second);
-  st.route_waiters.erase(i);
-  for (auto& rp : waiting)
+  for (auto& rp : take_route_waiters(self->state, instance))
     routed_after_flush(self, std::move(rp));
 }
 
@@ -63,12 +68,7 @@ void flush_routes(bridge_self* self) {
 
 void expire_route_waiters(bridge_self* self, const std::string& instance) {
   auto& st = self->state;
-  auto i = st.route_waiters.find(instance);
-  if (i == st.route_waiters.end())
-    return;
-  auto waiting = std::move(i->second);
-  st.route_waiters.erase(i);
-  for (auto& rp : waiting)
+  for (auto& rp : take_route_waiters(st, instance))
     rp.deliver(caf::make_error(bridge::wire_code::unavailable,
                                "agent instance " + instance + " did not reach the bridge of node "
                                  + st.opts.node + " within "
