@@ -229,27 +229,6 @@ endpoint make_endpoint(std::string action, ToMsg to_message, FromReply from_repl
       done(detail::translation_failed(*name, std::current_exception()));
     }
   };
-  auto post = [name, to_message](const caf::actor& agent,
-                                 std::shared_ptr<const google::protobuf::Message> request)
-    -> caf::error {
-    if (auto err = detail::check_request(request.get(), Req::descriptor(), *name))
-      return err;
-    if (!agent)
-      return caf::make_error(caf::sec::invalid_argument, "no agent for action '" + *name + "'");
-    auto typed = std::dynamic_pointer_cast<const Req>(request);
-    if (!typed) {
-      auto copy = std::make_shared<Req>();
-      copy->CopyFrom(*request);
-      typed = std::move(copy);
-    }
-    try {
-      std::apply([&](auto&&... xs) { caf::anon_send(agent, std::forward<decltype(xs)>(xs)...); },
-                 to_message(*typed));
-    } catch (...) {
-      return detail::translation_failed(*name, std::current_exception());
-    }
-    return caf::error{};
-  };
   auto send_request = [name, to_message](const caf::actor& agent,
                                          std::shared_ptr<const google::protobuf::Message> request,
                                          caf::strong_actor_ptr sender,
@@ -273,6 +252,11 @@ endpoint make_endpoint(std::string action, ToMsg to_message, FromReply from_repl
       return detail::translation_failed(*name, std::current_exception());
     }
     return caf::error{};
+  };
+  // A post is a request without a sender or a reply: what caf::anon_send enqueues.
+  auto post = [send_request](const caf::actor& agent,
+                             std::shared_ptr<const google::protobuf::Message> request) {
+    return send_request(agent, std::move(request), nullptr, caf::make_message_id());
   };
   auto read_reply = [name, from_reply](caf::message& reply) {
     return detail::read_reply<Resp>(reply, *name, from_reply, outs{});

@@ -7,6 +7,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/node/node.hpp"
 #include "runtime/domain/domain_catalog.hpp"
@@ -15,6 +16,16 @@
 #include "tools/smith-bench/bench.hpp"
 
 namespace smith::bench {
+
+/// Lowers the log level to warn for its lifetime: the nodes log their trees at info, and the
+/// bench's output is its figures.
+struct quiet_logs {
+  spdlog::level::level_enum before = spdlog::get_level();
+  quiet_logs() { spdlog::set_level(spdlog::level::warn); }
+  ~quiet_logs() { spdlog::set_level(before); }
+  quiet_logs(const quiet_logs&) = delete;
+  quiet_logs& operator=(const quiet_logs&) = delete;
+};
 
 /// The lib/ next to smith-bench's bin/, where the plugins are built.
 std::string bench_plugin_dir();

@@ -116,12 +116,7 @@ caf::expected<figures> raw_side(const options& opts, size_t n) {
 } // namespace
 
 outcome run_plugin_load(const options& opts) {
-  // The nodes log their trees at info: keep the bench's output to its figures.
-  struct quiet {
-    spdlog::level::level_enum before = spdlog::get_level();
-    quiet() { spdlog::set_level(spdlog::level::warn); }
-    ~quiet() { spdlog::set_level(before); }
-  } guard;
+  quiet_logs guard;
   auto server = nats_launcher::start();
   if (!server)
     return std::move(server.error());

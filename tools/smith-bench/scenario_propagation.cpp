@@ -222,11 +222,7 @@ caf::expected<figures> raw_propagation(const std::string& url, size_t n) {
 } // namespace
 
 outcome run_propagation(const options& opts) {
-  struct quiet { // the nodes log their trees at info: keep the output to the figures
-    spdlog::level::level_enum before = spdlog::get_level();
-    quiet() { spdlog::set_level(spdlog::level::warn); }
-    ~quiet() { spdlog::set_level(before); }
-  } guard;
+  quiet_logs guard;
   auto server = nats_launcher::start();
   if (!server)
     return std::move(server.error());

@@ -22,6 +22,7 @@
 #include "runtime/core/system_setup.hpp"
 #include "runtime/nats/connection.hpp"
 #include "smith/examples/v1/examples.pb.h"
+#include "tests/support/eventually.hpp"
 #include "tests/support/nats_server.hpp"
 
 using namespace smith;
@@ -86,13 +87,9 @@ struct single_node {
   }
 
   void wait_ready() {
-    auto until = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < until) {
-      if (echo_once("ping").find("echo-n1-1") == 0)
-        return;
-      std::this_thread::sleep_for(10ms);
-    }
-    FAIL("echo-n1-1 never answered over NATS");
+    if (!smith::test::eventually([&] { return echo_once("ping").find("echo-n1-1") == 0; }, 10s,
+                                 10ms))
+      FAIL("echo-n1-1 never answered over NATS");
   }
 };
 
