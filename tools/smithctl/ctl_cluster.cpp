@@ -1,4 +1,5 @@
 // smithctl verbs about the cluster: nodes, tree, agents, find.
+#include <algorithm>
 #include <iostream>
 
 #include "smith/agent/v1/agent.pb.h"
@@ -15,6 +16,19 @@ bool session::has(const std::string& node) const {
     if (n.node() == node)
       return true;
   return false;
+}
+
+bool session::reach(const std::string& node) {
+  if (has(node))
+    return true;
+  v1::InfoReply reply;
+  if (c->ask(node, admin_verb::info, v1::InfoRequest{}, reply) || !reply.has_info())
+    return false;
+  auto at = std::find_if(view.nodes.begin(), view.nodes.end(),
+                         [&](auto& n) { return n.node() > node; });
+  view.nodes.insert(at, reply.info());
+  std::erase(view.silent, node);
+  return true;
 }
 
 std::variant<session, failure> open_session(const globals& g) {
@@ -117,7 +131,7 @@ int cmd_tree(const globals& g, const std::string& node) {
   if (auto* f = std::get_if<failure>(&so))
     return report(*f, g.json);
   auto& s = std::get<session>(so);
-  if (!node.empty() && !s.has(node))
+  if (!node.empty() && !s.reach(node))
     return report({exit_failed, "NOT_FOUND", "no node '" + node + "' answered"}, g.json);
   nlohmann::json trees = nlohmann::json::array();
   for (auto& n : s.view.nodes) {

@@ -20,9 +20,9 @@ using bridge::admin_verb;
 namespace {
 
 /// The nodes a domain verb addresses: `node` (checked) or every node.
-std::variant<std::vector<std::string>, failure> targets(const session& s, const std::string& node) {
+std::variant<std::vector<std::string>, failure> targets(session& s, const std::string& node) {
   if (!node.empty()) {
-    if (!s.has(node))
+    if (!s.reach(node))
       return failure{exit_failed, "NOT_FOUND", "no node '" + node + "' answered"};
     return std::vector<std::string>{node};
   }

@@ -26,6 +26,10 @@ struct session {
   const std::string& any() const { return view.nodes.front().node(); }
   /// Whether `node` answered discovery.
   bool has(const std::string& node) const;
+  /// Whether `node` is in the view, asking it directly when discovery stopped before it
+  /// answered (discovery ends once every member the answers name has answered, and a node
+  /// that just joined may not be named yet). A node that answers joins the view.
+  bool reach(const std::string& node);
 };
 
 /// Connects and discovers the cluster.
