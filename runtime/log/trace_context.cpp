@@ -6,7 +6,8 @@ namespace smith::log {
 namespace {
 
 std::string& trace_context_slot() {
-  thread_local std::string current;
+  // initial-exec: read for every message an agent admits (see agent_core::current).
+  thread_local std::string current __attribute__((tls_model("initial-exec")));
   return current;
 }
 
