@@ -13,7 +13,7 @@ data_dir = "./data"
 
 [scheduler]
 threads = 0          # one worker per hardware thread
-policy = "sharing"
+policy = "affinity"
 
 [log]
 level = "info"

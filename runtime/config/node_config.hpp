@@ -39,8 +39,9 @@ enum class log_format {
 struct scheduler_config {
   /// Worker threads, 0..256; 0 means one per hardware thread (see effective_threads).
   uint32_t threads = 0;
-  /// Job distribution policy.
-  scheduler_policy policy = scheduler_policy::sharing;
+  /// Job distribution policy. `affinity` by measurement (docs/BENCHMARKS.md, "Scheduler
+  /// policies"): it keeps request/reply pairs on one worker instead of waking the other.
+  scheduler_policy policy = scheduler_policy::affinity;
 
   /// Returns `threads`, or std::thread::hardware_concurrency() (at least 1) when it is 0.
   uint32_t effective_threads() const noexcept;

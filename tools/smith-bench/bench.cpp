@@ -134,9 +134,9 @@ size_t thread_count(const options& opts) {
 void configure(caf::actor_system_config& cfg, const options& opts) {
   using smith::config::scheduler_policy;
   smith::configure_actor_system(cfg);
-  auto policy = opts.policy == "stealing"   ? scheduler_policy::stealing
-                : opts.policy == "affinity" ? scheduler_policy::affinity
-                                            : scheduler_policy::sharing;
+  auto policy = opts.policy == "stealing"  ? scheduler_policy::stealing
+                : opts.policy == "sharing" ? scheduler_policy::sharing
+                                           : scheduler_policy::affinity;
   smith::configure_scheduler(cfg, policy, thread_count(opts));
 }
 

@@ -28,8 +28,9 @@ using fail_atom = caf::atom_constant<caf::atom("fail")>;
 struct options {
   /// Multiplies every count (1.0 = the sizes); counts never drop below a floor.
   double scale = 1.0;
-  /// Scheduler policy: "sharing" (default), "stealing" or "affinity" (see configure_scheduler).
-  std::string policy = "sharing";
+  /// Scheduler policy: "affinity" (default, as smithd), "sharing" or "stealing" (see
+  /// configure_scheduler).
+  std::string policy = "affinity";
   /// Scheduler threads; 0 = std::thread::hardware_concurrency().
   size_t threads = 0;
   /// Repetitions per side; each line reports the median (the machine is shared and noisy).

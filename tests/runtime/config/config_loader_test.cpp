@@ -206,7 +206,7 @@ TEST_CASE("an empty document is a node with default settings and no domains") {
   CHECK(cfg.data_dir == "./data");
   CHECK(cfg.scheduler.threads == 0);
   CHECK(cfg.scheduler.effective_threads() >= 1);
-  CHECK(cfg.scheduler.policy == scheduler_policy::sharing);
+  CHECK(cfg.scheduler.policy == scheduler_policy::affinity);
   CHECK(cfg.log.level == "info");
   CHECK(cfg.log.format == log_format::text);
   CHECK(cfg.root.flags.strategy_ == sup::strategy::one_for_all);
