@@ -30,7 +30,7 @@ bool agent_core::tap_request(caf::scheduled_actor* self, caf::mailbox_element& x
     auto tap = make_reply_tap(self->home_system(), self->ctrl(), counter);
     requests_ = std::make_unique<request_side>(request_side{std::move(counter), std::move(tap)});
   }
-  x.stages.push_back(requests_->tap);
+  push_reply_tap(x, requests_->tap);
   requests_->in_flight->value.fetch_add(1, std::memory_order_acq_rel);
   return true;
 }

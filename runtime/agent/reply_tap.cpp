@@ -10,6 +10,12 @@ namespace smith::agent {
 
 namespace {
 
+/// The buffer of the last forwarding stack a reply emptied on this thread (see push_reply_tap).
+std::vector<caf::strong_actor_ptr>& reply_tap_spare_stack() {
+  thread_local std::vector<caf::strong_actor_ptr> spare __attribute__((tls_model("initial-exec")));
+  return spare;
+}
+
 class reply_tap final : public caf::monitorable_actor {
 public:
   reply_tap(caf::actor_config& cfg, caf::weak_actor_ptr agent,
@@ -28,6 +34,8 @@ public:
       next->enqueue(std::move(what), host);
       return;
     }
+    if (auto& spare = reply_tap_spare_stack(); spare.capacity() == 0)
+      spare.swap(what->stages); // empty here: its buffer serves the next request
     auto requester = std::move(what->sender);
     if (!requester)
       return; // an anonymous request: nobody to answer (as in response_promise)
@@ -46,6 +54,12 @@ private:
 };
 
 } // namespace
+
+void push_reply_tap(caf::mailbox_element& x, const caf::strong_actor_ptr& tap) {
+  if (x.stages.capacity() == 0)
+    x.stages.swap(reply_tap_spare_stack());
+  x.stages.push_back(tap);
+}
 
 caf::strong_actor_ptr make_reply_tap(caf::actor_system& sys, const caf::strong_actor_ptr& agent,
                                      std::shared_ptr<in_flight_counter> counter) {

@@ -27,4 +27,9 @@ struct in_flight_counter {
 caf::strong_actor_ptr make_reply_tap(caf::actor_system& sys, const caf::strong_actor_ptr& agent,
                                      std::shared_ptr<in_flight_counter> counter);
 
+/// Pushes `tap` onto `x`'s (empty or not) forwarding stack, reusing the buffer of a stack
+/// that an earlier reply emptied on this thread: a request and its reply would otherwise
+/// allocate and free one 8-byte buffer each.
+void push_reply_tap(caf::mailbox_element& x, const caf::strong_actor_ptr& tap);
+
 } // namespace smith::agent
