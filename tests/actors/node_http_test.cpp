@@ -17,6 +17,7 @@
 #include "runtime/http/http_server.hpp"
 #include "runtime/nats/connection.hpp"
 #include "smith/examples/v1/examples.pb.h"
+#include "tests/support/eventually.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -75,12 +76,8 @@ struct http_node {
   /// GETs `path` until `pred` holds for the reply or 5 s pass; returns the last reply.
   template <class Pred>
   http::http_reply poll(const std::string& path, Pred pred) {
-    auto until = std::chrono::steady_clock::now() + 5s;
-    auto r = get(path);
-    while (!pred(r) && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(20ms); // poll interval
-      r = get(path);
-    }
+    http::http_reply r;
+    smith::test::eventually([&] { return pred(r = get(path)); }, 5s, 20ms);
     return r;
   }
 };

@@ -12,6 +12,7 @@
 #include "runtime/agent/agent_type.hpp"
 #include "runtime/core/system_setup.hpp"
 #include "runtime/domain/domain_catalog.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace smith;
@@ -143,10 +144,7 @@ TEST_CASE("the periodic sweep deletes expired entries without being asked") {
   for (int i = 0; i < 20; ++i)
     REQUIRE(on_disk());
   f.now->store(t0 + 11 * second);
-  auto until = std::chrono::steady_clock::now() + 10s;
-  while (on_disk() && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(2ms); // polling the observed state, not synchronisation
-  CHECK_FALSE(on_disk());
+  CHECK(smith::test::eventually([&] { return !on_disk(); }, 10s, 2ms));
   f.now->store(t0);
   CHECK(ask<v1::RetrieveReply>(*f.sys, a, retrieve_atom::value, retrieve_req("keep"))
           .retrieved()
