@@ -161,3 +161,35 @@ bool affinity_sharing::coordinator_data::rescue(slot& s) {
 }
 
 } // namespace smith::core
+
+namespace caf::scheduler {
+
+template <>
+void worker<smith::core::affinity_sharing>::run() {
+  CAF_SET_LOGGER_SYS(&system());
+  for (;;) {
+    auto* job = policy_.dequeue(this);
+    policy_.before_resume(this, job);
+    auto res = job->resume(this, max_throughput_);
+    policy_.after_resume(this, job);
+    switch (res) {
+      case resumable::resume_later:
+        policy_.resume_job_later(this, job);
+        break;
+      case resumable::done:
+        policy_.after_completion(this, job);
+        intrusive_ptr_release(job);
+        break;
+      case resumable::awaiting_message:
+        intrusive_ptr_release(job);
+        break;
+      case resumable::shutdown_execution_unit:
+        policy_.after_completion(this, job);
+        policy_.before_shutdown(this);
+        return;
+    }
+  }
+}
+
+} // namespace caf::scheduler
+
