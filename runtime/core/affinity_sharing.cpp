@@ -166,7 +166,14 @@ namespace caf::scheduler {
 
 template <>
 void worker<smith::core::affinity_sharing>::run() {
+#if CAF_LOG_LEVEL == CAF_LOG_LEVEL_QUIET
+  // CAF built to log nothing (Debian's is) still keeps, on every resume, the thread's actor
+  // id in its logger's map under a spinlock (CAF_PUSH_AID in scheduled_actor::resume). It
+  // skips that when the thread has no current logger, which it never needs at this level.
+  CAF_SET_LOGGER_SYS(nullptr);
+#else
   CAF_SET_LOGGER_SYS(&system());
+#endif
   for (;;) {
     auto* job = policy_.dequeue(this);
     policy_.before_resume(this, job);

@@ -168,7 +168,8 @@ public:
 
 namespace caf::scheduler {
 
-/// The worker loop of the affinity policy: CAF's loop minus its per-job logger bookkeeping.
+/// The worker loop of the affinity policy: CAF's loop minus its per-job logger bookkeeping
+/// (and, when CAF is built with CAF_LOG_LEVEL_QUIET, without a current logger at all).
 /// CAF 0.17's generic loop names each job's actor for CAF's logger through a dynamic_cast
 /// (a cross-cast: an RTTI walk with a strcmp per base, longer for deeper actor classes such
 /// as agents) and two logger map updates; scheduled_actor::resume does the same naming
