@@ -40,6 +40,12 @@ void affinity_sharing::coordinator_data::place(size_t id, caf::resumable* job) {
     return;
   }
   auto& s = slots_[id];
+  // Only this worker fills its slot: a full one stays full until it is read here, so a
+  // fan-out (one job waking many) skips the checks and atomics below for all but the first.
+  if (s.job.load(std::memory_order_relaxed) != nullptr) {
+    push(job);
+    return;
+  }
   auto* current = s.running.load(std::memory_order_relaxed);
   if (current != nullptr && current->getf(caf::abstract_actor::is_terminated_flag)) {
     push(job);
