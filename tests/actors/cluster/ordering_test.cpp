@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "actors/cluster/cluster_codec.hpp"
+#include "actors/cluster/replicator_state.hpp"
 #include "runtime/bridge/bridge_api.hpp"
 #include "runtime/bridge/subject.hpp"
 #include "runtime/bridge/wire.hpp"
@@ -242,4 +243,22 @@ TEST_CASE("a sync answer older than the changes already applied does not drop ne
   CHECK(eventually([&] { return b.sees("x3", f.name) && b.sees("x4", f.name); }, 2s));
   CHECK(b.sees("x2", f.name));
   CHECK_FALSE(f.failed());
+}
+
+// The rule seed_from and sync answers share (replicator_state.hpp). The KV seed's timing
+// cannot be steered from a test, so the rule itself is checked here: the CI failure it fixed
+// was a seed that replaced the view of a peer whose change stream was already applied.
+TEST_CASE("a view replaces a peer's view only when it is not older than what is applied") {
+  peer_stream fresh; // nothing of the peer known yet
+  CHECK(replaces_view(fresh, "", 0));      // the KV seed
+  CHECK(replaces_view(fresh, "n2-a", 7));  // a sync answer
+  peer_stream known;
+  known.instance = "n2-a";
+  known.applied = 7;
+  known.synced = true;
+  CHECK_FALSE(replaces_view(known, "", 0)); // a seed never replaces a followed stream
+  CHECK_FALSE(replaces_view(known, "n2-a", 6)); // older answer of the same stream
+  CHECK(replaces_view(known, "n2-a", 7));
+  CHECK(replaces_view(known, "n2-a", 9));
+  CHECK(replaces_view(known, "n2-b", 1)); // the peer restarted: a new stream
 }
