@@ -29,7 +29,7 @@ std::variant<std::pair<session, std::string>, failure> open_for(const globals& g
   if (auto* f = std::get_if<failure>(&so))
     return *f;
   auto& s = std::get<session>(so);
-  auto node = node_of(s, ref);
+  auto node = node_of(s, ref, g.agent_node);
   if (auto* f = std::get_if<failure>(&node))
     return *f;
   return std::make_pair(std::move(s), std::get<std::string>(node));
@@ -179,7 +179,7 @@ int cmd_control(const globals& g, v1::ControlOp op, const std::string& agent,
   req.set_op(op);
   req.mutable_drain_deadline()->set_seconds(drain_deadline.count() / 1000);
   req.mutable_drain_deadline()->set_nanos(static_cast<int32_t>(drain_deadline.count() % 1000) * 1000000);
-  auto node = node_of(s, ref);
+  auto node = node_of(s, ref, g.agent_node);
   std::vector<std::string> candidates;
   if (auto* n = std::get_if<std::string>(&node))
     candidates.push_back(*n);

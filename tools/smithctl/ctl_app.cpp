@@ -43,6 +43,11 @@ CLI::Validator duration_check() {
     "DURATION");
 }
 
+/// `--node` on a verb that names one agent.
+void add_agent_node(CLI::App* verb, args& a) {
+  verb->add_option("--node", a.g.agent_node, "the node the agent is on (a name several use)");
+}
+
 void add_reads(CLI::App& app, args& a) {
   app.add_subcommand("nodes", "cluster members: status, uptime, version, agents")
     ->callback([&] { a.verb = [&] { return cmd_nodes(a.g); }; });
@@ -57,6 +62,7 @@ void add_reads(CLI::App& app, args& a) {
   agents->callback([&] { a.verb = [&] { return cmd_agents(a.g, a.filter); }; });
   auto* inspect = app.add_subcommand("inspect", "everything about one agent, its state too");
   inspect->add_option("agent", a.agent, "[domain/]name")->required();
+  add_agent_node(inspect, a);
   inspect->callback([&] { a.verb = [&] { return cmd_inspect(a.g, a.agent); }; });
   auto* find = app.add_subcommand("find", "agents with a capability");
   find->add_option("capability", a.capability, "capability name")->required();
@@ -65,6 +71,7 @@ void add_reads(CLI::App& app, args& a) {
   find->callback([&] { a.verb = [&] { return cmd_find(a.g, a.capability, a.range, a.healthy); }; });
   auto* send = app.add_subcommand("send", "call an agent action with a JSON request");
   send->add_option("agent", a.agent, "[domain/]name")->required();
+  add_agent_node(send, a);
   send->add_option("action", a.action, "action (endpoint)")->required();
   send->add_option("--json,--body", a.json_body, "request as protobuf JSON")->required();
   send->add_option("--traceparent", a.traceparent,
@@ -74,6 +81,7 @@ void add_reads(CLI::App& app, args& a) {
   });
   auto* events = app.add_subcommand("events", "supervisor and lifecycle events of an agent");
   events->add_option("agent", a.agent, "[domain/]name")->required();
+  add_agent_node(events, a);
   events->add_flag("-f,--follow", a.follow, "keep polling for new events");
   events->add_option("--iterations", a.iterations, "with --follow: stop after N polls");
   events->add_option("--interval", a.interval, "poll interval")->check(duration_check());
@@ -101,6 +109,7 @@ void add_memory(CLI::App& app, args& a) {
     {wp, admin::v1::MEMORY_OP_WIPE}, {fk, admin::v1::MEMORY_OP_FORK}};
   for (auto [sub, op] : ops) {
     sub->add_option("--why", a.memory.why, "recorded with the operation");
+    add_agent_node(sub, a);
     sub->callback([&a, sub = sub, op = op] {
       if (op == admin::v1::MEMORY_OP_RESTORE && a.memory.label.empty() && sub->count("--seq") == 0)
         throw CLI::ValidationError("restore", "needs --label or --seq");
@@ -120,6 +129,7 @@ void add_control(CLI::App& app, args& a) {
   for (auto [name, op] : ops) {
     auto* sub = agent->add_subcommand(name, std::string{name} + " an agent");
     sub->add_option("agent", a.agent, "[domain/]name")->required();
+    add_agent_node(sub, a);
     if (op == v1::CONTROL_OP_DRAIN)
       sub->add_option("--deadline", a.deadline, "exit after this long anyway (0 = none)")
         ->check(duration_check());

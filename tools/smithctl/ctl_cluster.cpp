@@ -55,10 +55,12 @@ v1::AgentRef parse_ref(const std::string& text) {
   return out;
 }
 
-std::variant<std::string, failure> node_of(session& s, const v1::AgentRef& ref) {
+std::variant<std::string, failure> node_of(session& s, const v1::AgentRef& ref,
+                                           const std::string& node) {
   v1::AgentsRequest req;
   req.set_domain(ref.domain());
   req.set_name(ref.name());
+  req.set_node(node);
   v1::AgentsReply reply;
   if (auto f = s.c->ask(s.any(), admin_verb::agents, req, reply))
     return *f;
@@ -67,7 +69,8 @@ std::variant<std::string, failure> node_of(session& s, const v1::AgentRef& ref) 
   auto& rs = reply.agents().records();
   auto shown = ref.domain().empty() ? ref.name() : ref.domain() + "/" + ref.name();
   if (rs.empty())
-    return failure{exit_failed, "NOT_FOUND", "no agent '" + shown + "' in the cluster"};
+    return failure{exit_failed, "NOT_FOUND",
+                   "no agent '" + shown + "' " + (node.empty() ? "in the cluster" : "on " + node)};
   for (auto& r : rs)
     if (r.node() != rs[0].node() || r.id().domain() != rs[0].id().domain())
       return failure{exit_failed, "BAD_REQUEST",

@@ -31,7 +31,7 @@ int cmd_memory(const globals& g, const memory_args& m) {
   if (auto* f = std::get_if<failure>(&so))
     return report(*f, g.json);
   auto& s = std::get<session>(so);
-  auto node = node_of(s, ref);
+  auto node = node_of(s, ref, g.agent_node);
   if (auto* f = std::get_if<failure>(&node))
     return report(*f, g.json);
   v1::MemoryRequest req;

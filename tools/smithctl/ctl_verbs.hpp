@@ -16,6 +16,9 @@ struct globals {
   client_options net;
   /// Machine output: one JSON object on stdout (errors too).
   bool json = false;
+  /// `--node` of the verbs that name one agent: the node it is on, for a name that several
+  /// nodes use; empty: wherever the registry finds it.
+  std::string agent_node;
 };
 
 /// A connected client and the nodes that answered discovery.
@@ -38,8 +41,10 @@ std::variant<session, failure> open_session(const globals& g);
 /// `domain/name` or `name` as an AgentRef.
 admin::v1::AgentRef parse_ref(const std::string& text);
 
-/// Finds the node hosting `ref` through the registry of any node (NOT_FOUND when none).
-std::variant<std::string, failure> node_of(session& s, const admin::v1::AgentRef& ref);
+/// Finds the node hosting `ref` through the registry of any node, among the agents on `node`
+/// when it is not empty (NOT_FOUND when none; BAD_REQUEST naming two when it is ambiguous).
+std::variant<std::string, failure> node_of(session& s, const admin::v1::AgentRef& ref,
+                                           const std::string& node = {});
 
 struct agent_filter {
   std::string domain, capability, state, node, name;

@@ -230,6 +230,15 @@ TEST_CASE("smithctl send, inspect, events and agent control on a live counter") 
     auto echo = ok_json(c.ctl({"--json", "send", "echo-n2-1", "echo", "--json", "{\"text\": \"hi\"}"}));
     CHECK(echo["reply"]["text"].get<std::string>().find("hi") != std::string::npos);
   }
+  SUBCASE("--node names the node of the agent a verb addresses") {
+    auto on = ok_json(c.ctl({"--json", "send", "echo-n2-1", "echo", "--node", "n2", "--json",
+                             "{\"text\": \"hi\"}"}));
+    CHECK(on["reply"]["text"].get<std::string>().find("hi") != std::string::npos);
+    auto off = c.ctl({"--json", "inspect", "echo-n2-1", "--node", "n1"});
+    CHECK(off.rc == 1);
+    CHECK(off.json()["error"]["code"] == "NOT_FOUND");
+    CHECK(off.json()["error"]["message"] == "no agent 'echo-n2-1' on n1");
+  }
   SUBCASE("suspend, resume, restart and stop through smithctl, with events") {
     auto sus = ok_json(c.ctl({"agent", "suspend", "echo-n1-1", "--json"}));
     CHECK(sus["ok"] == true);
