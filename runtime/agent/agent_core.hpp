@@ -56,7 +56,8 @@ public:
       return caf::invoke_message_result::skipped;
     bool tapped = user && tap_request(self, x);
     // The handler runs in the trace of the request (log lines, calls it makes).
-    auto trace = user ? take_trace(x) : std::string{};
+    auto trace = user && traces_.load(std::memory_order_acquire) != nullptr ? take_trace(x)
+                                                                            : std::string{};
     std::optional<log::trace_scope> scope;
     if (!trace.empty())
       scope.emplace(trace);
