@@ -13,13 +13,24 @@ namespace smith::agent {
 namespace {
 
 bool is_control_atom(caf::atom_value x) {
-  return x == suspend_atom::value || x == resume_atom::value || x == drain_atom::value
-         || x == status_atom::value || x == drain_deadline_atom::value
-         || x == beat_tick_atom::value || x == persisted_atom::value
-         || x == checkpoint_atom::value || x == restore_atom::value || x == wipe_atom::value
-         || x == fork_atom::value
-         || x == inspect_atom::value
-         || x == caf::sys_atom::value;
+  switch (x) { // a decision tree: asked for every message an agent receives
+    case suspend_atom::value:
+    case resume_atom::value:
+    case drain_atom::value:
+    case status_atom::value:
+    case drain_deadline_atom::value:
+    case beat_tick_atom::value:
+    case persisted_atom::value:
+    case checkpoint_atom::value:
+    case restore_atom::value:
+    case wipe_atom::value:
+    case fork_atom::value:
+    case inspect_atom::value:
+    case caf::sys_atom::value:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string describe(std::exception_ptr& ep) {
