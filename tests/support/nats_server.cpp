@@ -2,21 +2,17 @@
 #include "tests/support/nats_server.hpp"
 
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "tools/nats_process/nats_process.hpp"
 
 namespace smith::test {
 
@@ -25,50 +21,20 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// Poll period while waiting for a log line or an endpoint (polling, not synchronisation).
+// Poll period while waiting for a cluster to form (polling, not synchronisation).
 constexpr auto poll_period = 10ms;
 constexpr auto start_timeout = 15s;
-
-std::string server_binary() {
-  if (access("/usr/sbin/nats-server", X_OK) == 0)
-    return "/usr/sbin/nats-server";
-  return "nats-server"; // execvp searches PATH
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in{path};
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::string loopback_url(const char* scheme, int port) {
   return std::string{scheme} + "://127.0.0.1:" + std::to_string(port);
 }
 
-bool exited(pid_t pid) {
-  int status = 0;
-  return waitpid(pid, &status, WNOHANG) == pid;
-}
-
 } // namespace
 
 int free_loopback_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    throw std::runtime_error("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-      || getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot bind a free loopback port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
+  if (int port = nats_process::free_loopback_port(); port != 0)
+    return port;
+  throw std::runtime_error("cannot bind a free loopback port");
 }
 
 nats_server::nats_server(nats_server_options opts) : opts_(std::move(opts)) {
@@ -106,11 +72,12 @@ std::string nats_server::url() const {
 }
 
 std::string nats_server::log() const {
-  return read_file(dir_ + "/server.log") + read_file(dir_ + "/stdio.log");
+  return nats_process::read_file(dir_ + "/server.log")
+         + nats_process::read_file(dir_ + "/stdio.log");
 }
 
 bool nats_server::try_start() {
-  std::vector<std::string> argv{server_binary(), "-a", "127.0.0.1", "-p", std::to_string(port_),
+  std::vector<std::string> argv{nats_process::server_binary(), "-a", "127.0.0.1", "-p", std::to_string(port_),
                                 "-m", std::to_string(monitor_port_), "-l", dir_ + "/server.log"};
   if (opts_.jetstream)
     argv.insert(argv.end(), {"-js", "-sd", dir_ + "/js"});
@@ -135,74 +102,28 @@ bool nats_server::try_start() {
 }
 
 void nats_server::start_process(const std::vector<std::string>& argv) {
-  auto stdio = dir_ + "/stdio.log";
-  pid_t parent = getpid();
-  pid_ = fork();
+  pid_ = nats_process::spawn(argv, dir_ + "/stdio.log");
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    // Dies with the test process, even when the test crashes.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-      _exit(126);
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(stdio.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, STDIN_FILENO);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    std::vector<char*> args;
-    for (auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
 }
 
 bool nats_server::wait_ready() {
-  auto deadline = clock_type::now() + start_timeout;
-  for (;;) {
-    auto text = log();
-    if (text.find("Server is ready") != std::string::npos)
-      return true;
-    bool in_use = text.find("address already in use") != std::string::npos;
-    bool fatal = text.find("[FTL]") != std::string::npos;
-    bool gone = exited(pid_);
-    if (in_use || fatal || gone || clock_type::now() > deadline) {
-      if (!gone) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-      }
-      pid_ = -1;
-      if (in_use)
-        return false;
-      throw std::runtime_error("nats-server did not start:\n" + text);
-    }
-    std::this_thread::sleep_for(poll_period);
-  }
+  auto outcome = nats_process::await_ready(pid_, [this] { return log(); }, start_timeout);
+  if (outcome == nats_process::start_outcome::ready)
+    return true;
+  pid_ = -1;
+  if (outcome == nats_process::start_outcome::port_in_use)
+    return false;
+  throw std::runtime_error("nats-server did not start:\n" + log());
 }
 
 void nats_server::stop() {
-  if (pid_ <= 0)
-    return;
-  kill(pid_, SIGTERM);
-  auto deadline = clock_type::now() + 5s;
-  while (!exited(pid_)) {
-    if (clock_type::now() > deadline) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      break;
-    }
-    std::this_thread::sleep_for(poll_period);
-  }
+  nats_process::stop(pid_, 5s);
   pid_ = -1;
 }
 
 void nats_server::kill9() {
-  if (pid_ <= 0)
-    return;
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  nats_process::kill9(pid_);
   pid_ = -1;
 }
 

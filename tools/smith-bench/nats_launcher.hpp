@@ -11,8 +11,8 @@
 namespace smith::bench {
 
 /// A nats-server child process bound to 127.0.0.1 with JetStream stored in its own temp
-/// dir. The bench never links the test fixture (tests/support); this is the small
-/// equivalent. The destructor stops the server (SIGTERM, then SIGKILL) and removes the dir;
+/// dir, started through tools/nats_process as the tests' fixture is (the bench does not link
+/// the fixture, which throws). The destructor stops the server (SIGTERM, then SIGKILL) and removes the dir;
 /// the server also dies with the bench process (PR_SET_PDEATHSIG).
 class nats_launcher {
 public:
@@ -32,7 +32,6 @@ private:
   /// 1: ready; 0: the port was taken (try another); -1: failed (see log()).
   int try_start();
   std::string log() const;
-  void stop();
 
   std::string dir_;
   int port_ = 0;
