@@ -124,8 +124,8 @@ void expire_route_waiters(bridge_self* self, const std::string& instance);
 /// rejections there, and posts valid requests to the bridge.
 /// With `direct` (the agent a direct subscription belongs to), one-way messages are posted
 /// to that agent from the delivery thread without passing through the bridge.
-std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
-                                                         const local_agent* direct = nullptr);
+std::function<void(const nats::inbound_view&)>
+inbound_handler(bridge_self* self, const local_agent* direct = nullptr);
 void on_inbound(bridge_self* self, bridge::inbound_request& req);
 
 // -- bridge_outbound.cpp: our calls ----------------------------------------------------
@@ -133,13 +133,15 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp);
 void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
                caf::response_promise rp);
-void on_reply(bridge_self* self, nats::inbound_msg& m);
-/// The reply subscription's callback: answers plain calls from the delivery thread,
-/// posts gathers (and calls forwarded through stages) to the bridge.
-std::function<void(nats::inbound_msg&&)> reply_handler(bridge_self* self);
-void on_expire(bridge_self* self, uint64_t correlation);
 /// The remote call function of the bridge's outbound (bridge::call's direct path): runs on
 /// the caller's thread and shares only thread-safe state with the bridge.
 bridge::outbound::remote_call_fn direct_call_fn(bridge_self* self);
+
+// -- bridge_replies.cpp: replies to our calls -------------------------------------------
+void on_reply(bridge_self* self, nats::inbound_msg& m);
+/// The reply subscription's callback: answers plain calls from the delivery thread,
+/// posts gathers (and calls forwarded through stages) to the bridge.
+std::function<void(const nats::inbound_view&)> reply_handler(bridge_self* self);
+void on_expire(bridge_self* self, uint64_t correlation);
 
 } // namespace smith::actors

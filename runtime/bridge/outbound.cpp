@@ -1,6 +1,7 @@
 // The direct cast path and the per-actor-system table of them.
 #include "runtime/bridge/outbound.hpp"
 
+#include <atomic>
 #include <mutex>
 
 #include <caf/actor_system.hpp>
@@ -27,12 +28,22 @@ std::string key_of(const std::string& domain, const std::string& name) {
 struct table {
   std::mutex mtx;
   std::unordered_map<const caf::actor_system*, std::shared_ptr<outbound>> paths;
+  /// Bumped by every install and withdraw: invalidates the threads' cached lookups.
+  std::atomic<uint64_t> generation{1};
 };
 
 table& paths() {
   static table t;
   return t;
 }
+
+/// A thread's last find(): valid while the table's generation is unchanged.
+struct find_cache {
+  const caf::actor_system* sys = nullptr;
+  uint64_t generation = 0;
+  /// Weak: a thread's cache must not keep a withdrawn path (and its NATS link) alive.
+  std::weak_ptr<outbound> path;
+};
 
 } // namespace
 
@@ -62,8 +73,10 @@ void outbound::clear_local() {
 
 std::optional<outbound::local_entry> outbound::local(const std::string& domain,
                                                      const std::string& name) const {
+  thread_local std::string key; // reused: no allocation per cast
+  key.assign(domain).append(1, '/').append(name);
   std::shared_lock guard{mtx_};
-  auto i = locals_.find(key_of(domain, name));
+  auto i = locals_.find(key);
   if (i == locals_.end())
     return std::nullopt;
   return i->second;
@@ -117,21 +130,35 @@ void outbound::install(caf::actor_system& sys, std::shared_ptr<outbound> ob) {
   auto& t = paths();
   std::lock_guard guard{t.mtx};
   t.paths[&sys] = std::move(ob);
+  t.generation.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void outbound::withdraw(caf::actor_system& sys, const outbound* ob) {
   auto& t = paths();
   std::lock_guard guard{t.mtx};
   auto i = t.paths.find(&sys);
-  if (i != t.paths.end() && i->second.get() == ob)
+  if (i != t.paths.end() && i->second.get() == ob) {
     t.paths.erase(i);
+    t.generation.fetch_add(1, std::memory_order_acq_rel);
+  }
 }
 
 std::shared_ptr<outbound> outbound::find(caf::actor_system& sys) {
   auto& t = paths();
+  // Casting actors look this up per message: each thread keeps its last answer until an
+  // install or withdraw changes the table (a withdrawn path is then never returned).
+  thread_local find_cache cache;
+  auto gen = t.generation.load(std::memory_order_acquire);
+  if (cache.sys == &sys && cache.generation == gen)
+    if (auto p = cache.path.lock())
+      return p;
   std::lock_guard guard{t.mtx};
   auto i = t.paths.find(&sys);
-  return i == t.paths.end() ? nullptr : i->second;
+  cache.sys = &sys;
+  cache.generation = t.generation.load(std::memory_order_acquire);
+  std::shared_ptr<outbound> found = i == t.paths.end() ? nullptr : i->second;
+  cache.path = found;
+  return found;
 }
 
 caf::error cast(caf::actor_system& sys, agent_ref ref, std::string action, wire_payload req,
