@@ -15,6 +15,14 @@ namespace {
 
 namespace pb = google::protobuf;
 
+/// Whether `d` has a field of message type (only those can hold nested unknown fields).
+bool has_message_fields(const pb::Descriptor* d) {
+  for (int i = 0; i < d->field_count(); ++i)
+    if (d->field(i)->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE)
+      return true;
+  return false;
+}
+
 /// Names the first field `msg` (or a message inside it) does not define, or nullopt.
 std::optional<std::string> first_unknown_field(const pb::Message& msg, const std::string& path) {
   auto* refl = msg.GetReflection();
@@ -22,6 +30,8 @@ std::optional<std::string> first_unknown_field(const pb::Message& msg, const std
   if (!unknown.empty())
     return "field number " + std::to_string(unknown.field(0).number()) + " in " + path + " ("
            + msg.GetDescriptor()->full_name() + ")";
+  if (!has_message_fields(msg.GetDescriptor()))
+    return std::nullopt; // nothing nested to look into (and no field list to build)
   std::vector<const pb::FieldDescriptor*> fields;
   refl->ListFields(msg, &fields);
   for (auto* f : fields) {
