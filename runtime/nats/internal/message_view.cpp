@@ -17,38 +17,31 @@ bool view_is_space(char c) {
   return c == ' ' || c == '\t';
 }
 
-/// One `Key: Value` line starting at `p` (before `end`) into `hs`; `p` moves past its CRLF.
-/// One pass over the bytes: this runs for every message of the bridge's subscriptions.
+/// One `Key: Value` line starting at `p` (before `end`, a block without NUL bytes) into
+/// `hs`; `p` moves past its CRLF. memchr does the scanning: this runs for every message of
+/// the bridge's subscriptions.
 bool view_parse_line(const char*& p, const char* end, header_refs& hs) {
-  const char* key = p;
-  if (p == end || view_is_space(*p) || *p == ':')
+  auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+  if (lf == nullptr || lf == p || lf[-1] != '\r')
     return false;
-  while (p != end && *p != ':') {
-    if (*p == '\r' || *p == '\n' || *p == '\0')
-      return false;
-    ++p;
-  }
-  if (p == end)
+  const char* line_end = lf - 1; // the CR
+  auto len = static_cast<size_t>(line_end - p);
+  if (len == 0 || view_is_space(*p) || std::memchr(p, '\r', len) != nullptr)
     return false;
-  std::string_view k{key, static_cast<size_t>(p - key)};
-  ++p; // the colon
-  while (p != end && view_is_space(*p))
-    ++p;
-  const char* value = p;
-  while (p != end && *p != '\r') {
-    if (*p == '\n' || *p == '\0')
-      return false;
-    ++p;
-  }
-  if (end - p < 2 || p[1] != '\n')
+  auto* colon = static_cast<const char*>(std::memchr(p, ':', len));
+  if (colon == nullptr || colon == p)
     return false;
-  const char* value_end = p;
+  const char* value = colon + 1;
+  while (value != line_end && view_is_space(*value))
+    ++value;
+  const char* value_end = line_end;
   while (value_end != value && view_is_space(value_end[-1]))
     --value_end;
   if (value_end == value)
     return false;
-  hs.emplace_back(k, std::string_view{value, static_cast<size_t>(value_end - value)});
-  p += 2;
+  hs.emplace_back(std::string_view{p, static_cast<size_t>(colon - p)},
+                  std::string_view{value, static_cast<size_t>(value_end - value)});
+  p = lf + 1;
   return true;
 }
 
@@ -79,6 +72,8 @@ void view_lifted_headers(natsMsg* msg, header_refs& hs) {
 
 bool parse_plain_headers(std::string_view block, header_refs& hs) {
   if (block.substr(0, view_status_line.size()) != view_status_line)
+    return false;
+  if (std::memchr(block.data(), '\0', block.size()) != nullptr)
     return false;
   const char* p = block.data() + view_status_line.size();
   const char* end = block.data() + block.size();
