@@ -114,6 +114,7 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
   }
   auto corr = st.pending->next_correlation.fetch_add(1, std::memory_order_relaxed) + 1;
   auto rp = p.rp;
+  p.deadline = cr.deadline;
   {
     // Parked before publishing: the reply may reach the delivery thread before publish
     // returns here.
@@ -132,7 +133,8 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
       i->second.subject = std::move(subject);
   }
   ++st.stats.remote_calls;
-  self->delayed_send(self, left, bridge::expire_atom::value, corr);
+  arm_expiry(self->system(), caf::actor_cast<caf::strong_actor_ptr>(self), *st.pending,
+             cr.deadline);
 }
 
 /// Counts one call, cast or gather asked of the bridge (bridge_stats::outbound).
@@ -226,7 +228,8 @@ caf::error direct_call(const call_wire& w, caf::actor_system& sys, const caf::we
   {
     std::lock_guard guard{pending->mtx};
     caf::response_promise rp{br, std::move(caller), {}, mid};
-    pending->calls.emplace(corr, pending_call{std::move(rp), *subject, false, 0, {}});
+    pending->calls.emplace(corr,
+                           pending_call{std::move(rp), *subject, false, 0, {}, cr.deadline});
     ++pending->direct_calls;
     ++pending->direct_outbound["call." + cr.target.domain + "." + cr.action];
   }
@@ -234,10 +237,7 @@ caf::error direct_call(const call_wire& w, caf::actor_system& sys, const caf::we
     pending->take(corr); // not answered: the caller gets `err` instead
     return err;
   }
-  auto& clock = sys.clock();
-  clock.schedule_message(clock.now() + left, std::move(br),
-                         caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
-                                                   bridge::expire_atom::value, corr));
+  arm_expiry(sys, br, *pending, cr.deadline);
   return {};
 }
 

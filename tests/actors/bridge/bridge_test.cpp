@@ -197,3 +197,47 @@ TEST_CASE("bridge::cast reaches a local and a remote agent without a reply, refu
                      n.a.in(2s));
   CHECK(err == bridge::wire_code::bad_request);
 }
+
+TEST_CASE("remote calls held past their deadlines expire in deadline order, an earlier one first") {
+  two_nodes n;
+  caf::scoped_actor bself{*n.b.sys};
+  caf::actor target;
+  bself->request(caf::actor_cast<caf::actor>(n.b.sys->registry().get(registry::registry_name)), 2s,
+                 registry::resolve_atom::value, std::string{"examples"}, std::string{"echo-nb-2"})
+    .receive([&](registry::agent_record& r) { target = r.handle; }, [](caf::error&) {});
+  REQUIRE(target);
+  bself->request(target, 2s, suspend_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+  // From an event-based actor: bridge::call's direct path. The late deadline is parked
+  // first, so the earlier one must arm its own expiry.
+  struct outcome {
+    std::string tag;
+    caf::error err;
+  };
+  caf::scoped_actor main{*n.a.sys};
+  auto mainh = caf::actor_cast<caf::actor>(main);
+  auto a_in = [&](std::chrono::milliseconds d) { return n.a.in(d); };
+  auto caller = n.a.sys->spawn([=](caf::event_based_actor* self) -> caf::behavior {
+    for (auto [tag, d] : {std::pair{"late", 1500ms}, std::pair{"early", 300ms}})
+      bridge::call<ev1::EchoReply>(self, {"examples", "echo-nb-2"}, "echo", echo_req(tag),
+                                   a_in(d), [=, tag = std::string{tag}](caf::expected<ev1::EchoReply> r) {
+                                     self->send(mainh, tag, r ? caf::error{} : r.error());
+                                   });
+    return {[](int) {}};
+  });
+  std::vector<outcome> got;
+  for (int i = 0; i < 2; ++i)
+    main->receive([&](std::string& tag, caf::error& err) { got.push_back({tag, err}); },
+                  caf::after(5s) >> [&] { FAIL("no answer within 5 s"); });
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].tag == "early");
+  CHECK(got[1].tag == "late");
+  for (auto& o : got) {
+    CHECK(bridge::code_of(o.err) == bridge::wire_code::deadline_exceeded);
+    // The bridge's expiry (it names the subject), not the caller's CAF timeout, answered.
+    CHECK_MESSAGE(bridge::error_text(o.err).find("agents.examples.echo-nb-2.echo")
+                    != std::string::npos,
+                  bridge::error_text(o.err));
+  }
+  caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
+  bself->request(target, 2s, resume_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+}
