@@ -70,6 +70,27 @@ const pb::Descriptor* find_type(std::string_view name) {
   return found;
 }
 
+/// Step 6 and the other ids: fills msg_id, sender and traceparent.
+std::optional<caf::error> check_ids(inbound_request& req, const nats::header_refs& hs) {
+  auto* id = nats::find_header(hs, header::msg_id);
+  if (id != nullptr && !id->empty() && !valid_msg_id(*id))
+    return fail(wire_code::bad_request, "Smith-Msg-Id " + quote(*id)
+                                          + " is not 1..128 printable ASCII bytes without spaces");
+  if (id != nullptr && !id->empty())
+    req.msg_id.assign(*id);
+  else
+    req.msg_id = new_msg_id();
+  if (auto* s = nats::find_header(hs, header::sender))
+    req.sender.assign(*s);
+  auto* tp = nats::find_header(hs, header::traceparent);
+  req.trace_replaced = tp != nullptr && !valid_traceparent(*tp);
+  if (tp != nullptr && !req.trace_replaced)
+    req.traceparent.assign(*tp);
+  else
+    req.traceparent = new_traceparent();
+  return std::nullopt;
+}
+
 /// Steps 3..6: the headers. Fills type, deadline, msg_id, sender, traceparent.
 std::optional<caf::error> check_headers(inbound_request& req, const nats::header_refs& hs,
                                         wall_time now) {
@@ -96,23 +117,7 @@ std::optional<caf::error> check_headers(inbound_request& req, const nats::header
                   std::chrono::duration_cast<std::chrono::milliseconds>(now - *req.deadline)
                     .count())
                   + " ms before arrival");
-  auto* id = nats::find_header(hs, header::msg_id);
-  if (id != nullptr && !id->empty() && !valid_msg_id(*id))
-    return fail(wire_code::bad_request, "Smith-Msg-Id " + quote(*id)
-                                          + " is not 1..128 printable ASCII bytes without spaces");
-  if (id != nullptr && !id->empty())
-    req.msg_id.assign(*id);
-  else
-    req.msg_id = new_msg_id();
-  if (auto* s = nats::find_header(hs, header::sender))
-    req.sender.assign(*s);
-  auto* tp = nats::find_header(hs, header::traceparent);
-  req.trace_replaced = tp != nullptr && !valid_traceparent(*tp);
-  if (tp != nullptr && !req.trace_replaced)
-    req.traceparent.assign(*tp);
-  else
-    req.traceparent = new_traceparent();
-  return std::nullopt;
+  return check_ids(req, hs);
 }
 
 /// Step 7: the payload.
