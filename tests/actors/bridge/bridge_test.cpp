@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/bridge/bridge_state.hpp"
 #include "actors/node/node.hpp"
 #include "smith/examples/v1/examples.pb.h"
 #include "domains/examples/examples_domain.hpp"
@@ -212,7 +213,9 @@ TEST_CASE("remote calls held past their deadlines expire in deadline order, an e
   struct outcome {
     std::string tag;
     caf::error err;
+    std::chrono::steady_clock::duration after;
   };
+  auto start = std::chrono::steady_clock::now();
   caf::scoped_actor main{*n.a.sys};
   auto mainh = caf::actor_cast<caf::actor>(main);
   auto a_in = [&](std::chrono::milliseconds d) { return n.a.in(d); };
@@ -226,11 +229,16 @@ TEST_CASE("remote calls held past their deadlines expire in deadline order, an e
   });
   std::vector<outcome> got;
   for (int i = 0; i < 2; ++i)
-    main->receive([&](std::string& tag, caf::error& err) { got.push_back({tag, err}); },
+    main->receive([&](std::string& tag, caf::error& err) {
+                    got.push_back({tag, err, std::chrono::steady_clock::now() - start});
+                  },
                   caf::after(5s) >> [&] { FAIL("no answer within 5 s"); });
   REQUIRE(got.size() == 2);
   CHECK(got[0].tag == "early");
   CHECK(got[1].tag == "late");
+  // The early call did not wait for the sweep armed for the late one.
+  CHECK(got[0].after < 1200ms);
+  CHECK(got[1].after >= 1400ms);
   for (auto& o : got) {
     CHECK(bridge::code_of(o.err) == bridge::wire_code::deadline_exceeded);
     // The bridge's expiry (it names the subject), not the caller's CAF timeout, answered.
@@ -240,4 +248,15 @@ TEST_CASE("remote calls held past their deadlines expire in deadline order, an e
   }
   caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
   bself->request(target, 2s, resume_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+}
+
+TEST_CASE("the expiry sweep is armed only for a deadline earlier than the armed one") {
+  actors::pending_table t;
+  auto t0 = std::chrono::system_clock::now();
+  CHECK(t.arm_sweep(t0 + 10s));      // none armed: this call schedules it
+  CHECK_FALSE(t.arm_sweep(t0 + 20s)); // the armed sweep comes first
+  CHECK_FALSE(t.arm_sweep(t0 + 10s)); // at the same time: served by it
+  CHECK(t.arm_sweep(t0 + 5s));        // earlier: needs its own
+  t.sweep_at.store(std::numeric_limits<int64_t>::max()); // what a running sweep does first
+  CHECK(t.arm_sweep(t0 + 20s));
 }
