@@ -45,6 +45,46 @@ struct find_cache {
   std::weak_ptr<outbound> path;
 };
 
+/// The last subject a thread cast to, with what it was built from: a burst of casts to
+/// one action builds and checks it once.
+struct subject_cache {
+  std::string domain;
+  std::string name;
+  std::string action;
+  std::string subject;
+  caf::error error;
+};
+
+subject_cache& last_cast_subject() {
+  thread_local subject_cache c;
+  return c;
+}
+
+/// The subject of `cr`, or nullptr when it cannot be built (last_subject_error() says why).
+const std::string* cast_subject(const call_request& cr) {
+  auto& c = last_cast_subject();
+  if (!c.subject.empty() && c.domain == cr.target.domain && c.name == cr.target.name
+      && c.action == cr.action)
+    return &c.subject;
+  auto subject = cr.target.name == "_all"
+                   ? broadcast_subject(cr.target.domain, cr.action)
+                   : agent_subject(cr.target.domain, cr.target.name, cr.action);
+  c.subject.clear();
+  if (!subject) {
+    c.error = std::move(subject.error());
+    return nullptr;
+  }
+  c.domain = cr.target.domain;
+  c.name = cr.target.name;
+  c.action = cr.action;
+  c.subject = std::move(*subject);
+  return &c.subject;
+}
+
+const caf::error& last_subject_error() {
+  return last_cast_subject().error;
+}
+
 } // namespace
 
 outbound::outbound(std::shared_ptr<nats_link> link, std::string node, size_t max_payload)
@@ -100,11 +140,9 @@ std::optional<caf::error> outbound::cast(const call_request& cr) {
     return std::nullopt;
   if (!cr.payload.msg)
     return caf::make_error(wire_code::bad_request, "call without a payload");
-  auto subject = cr.target.name == "_all"
-                   ? broadcast_subject(cr.target.domain, cr.action)
-                   : agent_subject(cr.target.domain, cr.target.name, cr.action);
-  if (!subject)
-    return caf::make_error(wire_code::bad_request, caf::to_string(subject.error()));
+  auto* subject = cast_subject(cr);
+  if (subject == nullptr)
+    return caf::make_error(wire_code::bad_request, caf::to_string(last_subject_error()));
   request_meta meta{cr.deadline, cr.sender.empty() ? std::string_view{node_} : cr.sender,
                     cr.traceparent};
   return publish_request(*link_->bulk, *subject, {}, *cr.payload.msg, meta, max_payload_);
