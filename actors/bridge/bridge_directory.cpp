@@ -21,7 +21,8 @@ void add_agent(bridge_self* self, const registry::agent_record& r) {
       a.endpoints = type->endpoints;
   if (st.opts.link && a.endpoints) {
     auto subject = bridge::agent_wildcard(r.id.domain, r.id.name);
-    auto sub = subject ? st.opts.link->rpc->subscribe_view(*subject, "", inbound_handler(self, &a))
+    auto& rpc = *st.opts.link->rpc;
+    auto sub = subject ? rpc.subscribe_view(*subject, "", inbound_handler(self, &a))
                        : caf::expected<nats::subscription>{subject.error()};
     if (!sub) {
       spdlog::error("bridge: agent {}/{} is not reachable over NATS: {}", r.id.domain, r.id.name,

@@ -169,7 +169,7 @@ std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self
     if (m.reply.empty())
       return; // counted; nobody to answer
     // Echo the caller's id only if it is well-formed: it goes back into a header.
-    auto id = nats::find_header(*m.headers, bridge::header::msg_id);
+    auto id = m.headers ? nats::find_header(*m.headers, bridge::header::msg_id) : nullptr;
     auto echo = id && bridge::valid_msg_id(*id) ? *id : std::string_view{};
     bridge::publish_error(*link->rpc, m.reply, req.error(), echo);
   };

@@ -112,8 +112,8 @@ bool view_message(natsMsg* msg, header_refs& hs, inbound_view& out) {
   const char* data = natsMsg_GetData(msg);
   out.subject = subject != nullptr ? std::string_view{subject} : std::string_view{};
   out.reply = reply != nullptr ? std::string_view{reply} : std::string_view{};
-  out.data = data != nullptr ? std::string_view{data, static_cast<size_t>(natsMsg_GetDataLength(msg))}
-                             : std::string_view{};
+  auto len = static_cast<size_t>(natsMsg_GetDataLength(msg));
+  out.data = data != nullptr ? std::string_view{data, len} : std::string_view{};
   out.headers = &hs;
   out.no_responders = false;
   if (subject != nullptr && data != nullptr)
