@@ -227,6 +227,8 @@ caf::error direct_call(const call_wire& w, caf::actor_system& sys, const caf::we
   auto corr = pending->next_correlation.fetch_add(1, std::memory_order_relaxed) + 1;
   {
     std::lock_guard guard{pending->mtx};
+    if (pending->closed)
+      return caf::make_error(wire_code::unavailable, "bridge stopped");
     caf::response_promise rp{br, std::move(caller), {}, mid};
     pending->calls.emplace(corr,
                            pending_call{std::move(rp), *subject, false, 0, {}, cr.deadline});

@@ -65,6 +65,9 @@ struct pending_call {
 struct pending_table {
   std::mutex mtx;
   std::unordered_map<uint64_t, pending_call> calls;
+  /// Set (under mtx) when the bridge stops and answers what is parked: callers' direct
+  /// path parks nothing after that (nobody would expire it; callers arm no timeout).
+  bool closed = false;
   /// Replies that found no call (deadline passed, or not ours).
   std::atomic<uint64_t> late{0};
   /// Correlation ids of our calls (the bridge's and the callers' direct path).
