@@ -21,6 +21,7 @@ bridge_state::~bridge_state() {
   std::unordered_map<uint64_t, pending_call> left;
   {
     std::lock_guard guard{pending->mtx};
+    pending->closed = true;
     left.swap(pending->calls);
   }
   for (auto& [corr, p] : left)

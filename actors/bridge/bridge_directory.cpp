@@ -21,7 +21,8 @@ void add_agent(bridge_self* self, const registry::agent_record& r) {
       a.endpoints = type->endpoints;
   if (st.opts.link && a.endpoints) {
     auto subject = bridge::agent_wildcard(r.id.domain, r.id.name);
-    auto sub = subject ? st.opts.link->rpc->subscribe(*subject, "", inbound_handler(self, &a))
+    auto& rpc = *st.opts.link->rpc;
+    auto sub = subject ? rpc.subscribe_view(*subject, "", inbound_handler(self, &a))
                        : caf::expected<nats::subscription>{subject.error()};
     if (!sub) {
       spdlog::error("bridge: agent {}/{} is not reachable over NATS: {}", r.id.domain, r.id.name,
@@ -94,10 +95,10 @@ caf::error subscribe_routes(bridge_self* self) {
     return {};
   auto& rpc = *st.opts.link->rpc;
   auto add = [&](caf::expected<std::string> subject, std::string queue,
-                 std::function<void(nats::inbound_msg&&)> cb) -> caf::error {
+                 std::function<void(const nats::inbound_view&)> cb) -> caf::error {
     if (!subject)
       return std::move(subject.error());
-    auto sub = rpc.subscribe(*subject, queue, std::move(cb));
+    auto sub = rpc.subscribe_view(*subject, queue, std::move(cb));
     if (!sub)
       return std::move(sub.error());
     st.subs.push_back(std::move(*sub));
@@ -158,7 +159,7 @@ caf::error sync_dynamic_routes(bridge_self* self) {
                                    : bridge::queue_group(dp.first, dp.second);
     if (!subject || !queue)
       return !subject ? std::move(subject.error()) : std::move(queue.error());
-    auto sub = st.opts.link->rpc->subscribe(*subject, *queue, inbound_handler(self));
+    auto sub = st.opts.link->rpc->subscribe_view(*subject, *queue, inbound_handler(self));
     if (!sub)
       return std::move(sub.error());
     st.dynamic_subs.emplace(key, std::move(*sub));

@@ -116,8 +116,8 @@ bool try_direct(direct_responder& responder, const caf::actor& agent, const agen
 
 } // namespace
 
-std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
-                                                         const local_agent* direct) {
+std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self,
+                                                               const local_agent* direct) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto link = self->state.opts.link;
   auto limits = self->state.opts.limits;
@@ -134,10 +134,9 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
                                 node},
       direct->domain, direct->name);
   return [me, link, limits, counters, agent, endpoints, node,
-          responder](nats::inbound_msg&& m) {
+          responder](const nats::inbound_view& m) {
     counters->inbound.fetch_add(1, std::memory_order_relaxed);
-    auto req = bridge::validate_inbound(m.subject, m.reply, m.headers, m.data, limits,
-                                        system_clock::now());
+    auto req = bridge::validate_inbound_view(m, limits, system_clock::now());
     if (req && req->reply.empty() && endpoints) {
       auto* ep = endpoints->find(req->target.action);
       if (ep && ep->post && req->type == ep->request_type) {
@@ -170,8 +169,8 @@ std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
     if (m.reply.empty())
       return; // counted; nobody to answer
     // Echo the caller's id only if it is well-formed: it goes back into a header.
-    auto id = nats::find_header(m.headers, bridge::header::msg_id);
-    auto echo = id && bridge::valid_msg_id(*id) ? *id : std::string{};
+    auto id = m.headers ? nats::find_header(*m.headers, bridge::header::msg_id) : nullptr;
+    auto echo = id && bridge::valid_msg_id(*id) ? *id : std::string_view{};
     bridge::publish_error(*link->rpc, m.reply, req.error(), echo);
   };
 }

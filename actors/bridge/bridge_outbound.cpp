@@ -114,6 +114,7 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
   }
   auto corr = st.pending->next_correlation.fetch_add(1, std::memory_order_relaxed) + 1;
   auto rp = p.rp;
+  p.deadline = cr.deadline;
   {
     // Parked before publishing: the reply may reach the delivery thread before publish
     // returns here.
@@ -132,7 +133,8 @@ void call_remote(bridge_self* self, bridge::call_request& cr, pending_call p) {
       i->second.subject = std::move(subject);
   }
   ++st.stats.remote_calls;
-  self->delayed_send(self, left, bridge::expire_atom::value, corr);
+  arm_expiry(self->system(), caf::actor_cast<caf::strong_actor_ptr>(self), *st.pending,
+             cr.deadline);
 }
 
 /// Counts one call, cast or gather asked of the bridge (bridge_stats::outbound).
@@ -202,88 +204,6 @@ void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
   call_remote(self, cr, pending_call{rp, {}, true, expected, {}});
 }
 
-std::optional<pending_call> pending_table::take(uint64_t corr) {
-  std::lock_guard guard{mtx};
-  auto i = calls.find(corr);
-  if (i == calls.end())
-    return std::nullopt;
-  std::optional<pending_call> out{std::move(i->second)};
-  calls.erase(i);
-  return out;
-}
-
-namespace {
-
-/// Answers `p`'s caller from any thread: the response goes straight into its mailbox
-/// (no execution unit: CAF schedules the caller itself, as for anon_send).
-void answer(const pending_call& p, caf::message msg) {
-  auto& src = p.rp.source();
-  if (src)
-    src->enqueue(nullptr, p.rp.id().response_id(), std::move(msg), nullptr);
-}
-
-} // namespace
-
-std::function<void(nats::inbound_msg&&)> reply_handler(bridge_self* self) {
-  caf::actor me = caf::actor_cast<caf::actor>(self);
-  auto table = self->state.pending;
-  auto prefix = self->state.opts.link->reply_prefix;
-  return [me, table, prefix](nats::inbound_msg&& m) {
-    auto corr = bridge::parse_reply_subject(prefix, m.subject);
-    bool direct = false;
-    if (corr) {
-      std::lock_guard guard{table->mtx};
-      auto i = table->calls.find(*corr);
-      if (i == table->calls.end()) {
-        table->late.fetch_add(1, std::memory_order_relaxed);
-        return;
-      }
-      direct = !i->second.gather && i->second.rp.stages().empty();
-    }
-    if (!direct) {
-      caf::anon_send(me, bridge::reply_atom::value, std::move(m));
-      return;
-    }
-    auto p = table->take(*corr);
-    if (!p)
-      return; // expired meanwhile: the bridge answered
-    auto res = bridge::decode_reply(m);
-    answer(*p, res ? caf::make_message(std::move(*res)) : caf::make_message(std::move(res.error())));
-  };
-}
-
-void on_reply(bridge_self* self, nats::inbound_msg& m) {
-  auto& st = self->state;
-  auto corr = bridge::parse_reply_subject(st.opts.link->reply_prefix, m.subject);
-  std::unique_lock guard{st.pending->mtx};
-  auto& calls = st.pending->calls;
-  auto i = corr ? calls.find(*corr) : calls.end();
-  if (i == calls.end()) {
-    ++st.stats.late_replies; // its deadline passed already, or not ours
-    return;
-  }
-  auto& p = i->second;
-  auto res = bridge::decode_reply(m);
-  if (!p.gather) {
-    auto rp = std::move(p.rp);
-    calls.erase(i);
-    guard.unlock();
-    if (res)
-      rp.deliver(std::move(*res));
-    else
-      rp.deliver(std::move(res.error()));
-    return;
-  }
-  if (res)
-    p.gathered.push_back(std::move(*res));
-  if (p.expected != 0 && p.gathered.size() >= p.expected) {
-    auto done = std::move(p);
-    calls.erase(i);
-    guard.unlock();
-    done.rp.deliver(std::move(done.gathered));
-  }
-}
-
 namespace {
 
 /// bridge::call's direct path: on_call + call_remote for a remote target, run by the caller.
@@ -307,8 +227,11 @@ caf::error direct_call(const call_wire& w, caf::actor_system& sys, const caf::we
   auto corr = pending->next_correlation.fetch_add(1, std::memory_order_relaxed) + 1;
   {
     std::lock_guard guard{pending->mtx};
+    if (pending->closed)
+      return caf::make_error(wire_code::unavailable, "bridge stopped");
     caf::response_promise rp{br, std::move(caller), {}, mid};
-    pending->calls.emplace(corr, pending_call{std::move(rp), *subject, false, 0, {}});
+    pending->calls.emplace(corr,
+                           pending_call{std::move(rp), *subject, false, 0, {}, cr.deadline});
     ++pending->direct_calls;
     ++pending->direct_outbound["call." + cr.target.domain + "." + cr.action];
   }
@@ -316,10 +239,7 @@ caf::error direct_call(const call_wire& w, caf::actor_system& sys, const caf::we
     pending->take(corr); // not answered: the caller gets `err` instead
     return err;
   }
-  auto& clock = sys.clock();
-  clock.schedule_message(clock.now() + left, std::move(br),
-                         caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
-                                                   bridge::expire_atom::value, corr));
+  arm_expiry(sys, br, *pending, cr.deadline);
   return {};
 }
 
@@ -333,17 +253,6 @@ bridge::outbound::remote_call_fn direct_call_fn(bridge_self* self) {
            bridge::call_request& cr, caf::strong_actor_ptr caller, caf::message_id mid) {
     return direct_call(w, *sys, me, pending, cr, std::move(caller), mid);
   };
-}
-
-void on_expire(bridge_self* self, uint64_t correlation) {
-  auto p = self->state.pending->take(correlation);
-  if (!p)
-    return;
-  if (p->gather)
-    p->rp.deliver(std::move(p->gathered));
-  else
-    p->rp.deliver(caf::make_error(wire_code::deadline_exceeded,
-                                  "no reply from " + p->subject + " before the deadline"));
 }
 
 } // namespace smith::actors

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <map>
 #include <mutex>
@@ -53,6 +54,9 @@ struct pending_call {
   bool gather = false;
   uint32_t expected = 0;
   std::vector<bridge::wire_payload> gathered;
+  /// The call's deadline: the expiry sweep answers it then (DEADLINE_EXCEEDED, or a
+  /// gather's replies so far).
+  bridge::wall_time deadline = bridge::wall_time::max();
 };
 
 /// Our calls awaiting replies. Shared with the reply subscription's callback, which
@@ -61,6 +65,9 @@ struct pending_call {
 struct pending_table {
   std::mutex mtx;
   std::unordered_map<uint64_t, pending_call> calls;
+  /// Set (under mtx) when the bridge stops and answers what is parked: callers' direct
+  /// path parks nothing after that (nobody would expire it; callers arm no timeout).
+  bool closed = false;
   /// Replies that found no call (deadline passed, or not ours).
   std::atomic<uint64_t> late{0};
   /// Correlation ids of our calls (the bridge's and the callers' direct path).
@@ -71,7 +78,18 @@ struct pending_table {
   std::map<std::string, uint64_t> direct_outbound;
   /// Removes and returns the call `corr`, if it is still waiting.
   std::optional<pending_call> take(uint64_t corr);
+  /// When the next expiry sweep is due (system clock ns since the epoch; max: none armed).
+  /// One timer serves every call due at or after it, instead of one timer per call.
+  std::atomic<int64_t> sweep_at{std::numeric_limits<int64_t>::max()};
+  /// Whether a sweep must be scheduled for a call due at `due` (then the caller does):
+  /// true unless one is armed at or before it. Thread-safe.
+  bool arm_sweep(bridge::wall_time due);
 };
+
+/// Makes sure an expiry sweep of `bridge` runs by `deadline` (a call due then was parked
+/// in `t`): schedules one on the actor clock unless one is due earlier. Any thread.
+void arm_expiry(caf::actor_system& sys, const caf::strong_actor_ptr& bridge, pending_table& t,
+                bridge::wall_time deadline);
 
 struct bridge_state {
   static const char* name;
@@ -124,8 +142,8 @@ void expire_route_waiters(bridge_self* self, const std::string& instance);
 /// rejections there, and posts valid requests to the bridge.
 /// With `direct` (the agent a direct subscription belongs to), one-way messages are posted
 /// to that agent from the delivery thread without passing through the bridge.
-std::function<void(nats::inbound_msg&&)> inbound_handler(bridge_self* self,
-                                                         const local_agent* direct = nullptr);
+std::function<void(const nats::inbound_view&)>
+inbound_handler(bridge_self* self, const local_agent* direct = nullptr);
 void on_inbound(bridge_self* self, bridge::inbound_request& req);
 
 // -- bridge_outbound.cpp: our calls ----------------------------------------------------
@@ -133,13 +151,17 @@ void on_call(bridge_self* self, bridge::call_request& cr, caf::response_promise 
 void on_cast(bridge_self* self, bridge::call_request& cr, caf::response_promise rp);
 void on_gather(bridge_self* self, bridge::call_request& cr, uint32_t expected,
                caf::response_promise rp);
-void on_reply(bridge_self* self, nats::inbound_msg& m);
-/// The reply subscription's callback: answers plain calls from the delivery thread,
-/// posts gathers (and calls forwarded through stages) to the bridge.
-std::function<void(nats::inbound_msg&&)> reply_handler(bridge_self* self);
-void on_expire(bridge_self* self, uint64_t correlation);
 /// The remote call function of the bridge's outbound (bridge::call's direct path): runs on
 /// the caller's thread and shares only thread-safe state with the bridge.
 bridge::outbound::remote_call_fn direct_call_fn(bridge_self* self);
+
+// -- bridge_replies.cpp: replies to our calls -------------------------------------------
+void on_reply(bridge_self* self, nats::inbound_msg& m);
+/// The reply subscription's callback: answers plain calls from the delivery thread,
+/// posts gathers (and calls forwarded through stages) to the bridge.
+std::function<void(const nats::inbound_view&)> reply_handler(bridge_self* self);
+/// Expires call `correlation` if still waiting; correlation 0 (never a call's) runs the
+/// sweep: every call past its deadline is answered, and the next sweep is armed.
+void on_expire(bridge_self* self, uint64_t correlation);
 
 } // namespace smith::actors

@@ -55,6 +55,8 @@ namespace detail {
 
 caf::error check_request(const google::protobuf::Message* request,
                          const google::protobuf::Descriptor* want, std::string_view action) {
+  if (request != nullptr && request->GetDescriptor() == want)
+    return {}; // the common case, without building the error text
   auto prefix = "endpoint '" + std::string{action} + "' expects " + want->full_name();
   if (request == nullptr)
     return caf::make_error(caf::sec::invalid_argument, prefix + ", got no request");

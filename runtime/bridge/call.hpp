@@ -59,8 +59,11 @@ namespace detail {
 /// `self`'s thread (no hop through the bridge) and its answer arrives as the response to a
 /// request id of `self`, exactly as a response of the bridge would. False when the bridge
 /// must take the call (local agents, no NATS).
+/// No CAF request timeout is armed (a clock-thread insert and wake-up per call): the bridge
+/// answers every call it parked, with the reply, DEADLINE_EXCEEDED from its expiry sweep
+/// at the deadline, or UNAVAILABLE when it stops.
 template <class Resp, class Self, class F>
-bool call_direct(Self* self, call_request& cr, caf::timespan timeout, F& on_done) {
+bool call_direct(Self* self, call_request& cr, F& on_done) {
   auto ob = outbound::find(self->system());
   if (!ob)
     return false;
@@ -77,8 +80,6 @@ bool call_direct(Self* self, call_request& cr, caf::timespan timeout, F& on_done
   if (*sent) // refused before sending: answered like any other response, later
     static_cast<caf::abstract_actor*>(self)->enqueue(
       nullptr, mid.response_id(), caf::make_message(std::move(*sent)), self->context());
-  else
-    self->request_response_timeout(caf::duration{timeout}, mid);
   return true;
 }
 
@@ -88,10 +89,8 @@ template <class Resp, class Self, class F>
 void call(Self* self, agent_ref ref, std::string action, wire_payload req, wall_time deadline,
           F on_done) {
   {
-    auto left = deadline - std::chrono::system_clock::now();
-    auto timeout = std::chrono::duration_cast<caf::timespan>(left) + call_grace;
     call_request cr{ref, action, req, deadline, std::string{log::current_traceparent()}, {}};
-    if (detail::call_direct<Resp>(self, cr, timeout, on_done))
+    if (detail::call_direct<Resp>(self, cr, on_done))
       return;
   }
   auto br = find_bridge(self->system());

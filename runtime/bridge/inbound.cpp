@@ -15,6 +15,14 @@ namespace {
 
 namespace pb = google::protobuf;
 
+/// Whether `d` has a field of message type (only those can hold nested unknown fields).
+bool has_message_fields(const pb::Descriptor* d) {
+  for (int i = 0; i < d->field_count(); ++i)
+    if (d->field(i)->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE)
+      return true;
+  return false;
+}
+
 /// Names the first field `msg` (or a message inside it) does not define, or nullopt.
 std::optional<std::string> first_unknown_field(const pb::Message& msg, const std::string& path) {
   auto* refl = msg.GetReflection();
@@ -22,6 +30,8 @@ std::optional<std::string> first_unknown_field(const pb::Message& msg, const std
   if (!unknown.empty())
     return "field number " + std::to_string(unknown.field(0).number()) + " in " + path + " ("
            + msg.GetDescriptor()->full_name() + ")";
+  if (!has_message_fields(msg.GetDescriptor()))
+    return std::nullopt; // nothing nested to look into (and no field list to build)
   std::vector<const pb::FieldDescriptor*> fields;
   refl->ListFields(msg, &fields);
   for (auto* f : fields) {
@@ -44,13 +54,50 @@ caf::error fail(wire_code code, std::string text) {
   return caf::make_error(code, std::move(text));
 }
 
+/// The generated type named `name`, or nullptr. Descriptors of the generated pool live as
+/// long as the process, so each thread remembers its last hit (messages of a stream
+/// usually share a type) and skips the pool's locked lookup.
+const pb::Descriptor* find_type(std::string_view name) {
+  thread_local std::string last_name;
+  thread_local const pb::Descriptor* last = nullptr;
+  if (last != nullptr && name == last_name)
+    return last;
+  auto* found = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(std::string{name});
+  if (found != nullptr) {
+    last_name.assign(name);
+    last = found;
+  }
+  return found;
+}
+
+/// Step 6 and the other ids: fills msg_id, sender and traceparent.
+std::optional<caf::error> check_ids(inbound_request& req, const nats::header_refs& hs) {
+  auto* id = nats::find_header(hs, header::msg_id);
+  if (id != nullptr && !id->empty() && !valid_msg_id(*id))
+    return fail(wire_code::bad_request, "Smith-Msg-Id " + quote(*id)
+                                          + " is not 1..128 printable ASCII bytes without spaces");
+  if (id != nullptr && !id->empty())
+    req.msg_id.assign(*id);
+  else
+    req.msg_id = new_msg_id();
+  if (auto* s = nats::find_header(hs, header::sender))
+    req.sender.assign(*s);
+  auto* tp = nats::find_header(hs, header::traceparent);
+  req.trace_replaced = tp != nullptr && !valid_traceparent(*tp);
+  if (tp != nullptr && !req.trace_replaced)
+    req.traceparent.assign(*tp);
+  else
+    req.traceparent = new_traceparent();
+  return std::nullopt;
+}
+
 /// Steps 3..6: the headers. Fills type, deadline, msg_id, sender, traceparent.
-std::optional<caf::error> check_headers(inbound_request& req, const nats::header_list& hs,
+std::optional<caf::error> check_headers(inbound_request& req, const nats::header_refs& hs,
                                         wall_time now) {
   auto* type = nats::find_header(hs, header::type);
   if (type == nullptr || type->empty())
     return fail(wire_code::unknown_type, "header Smith-Type is missing");
-  req.type = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(*type);
+  req.type = find_type(*type);
   if (req.type == nullptr)
     return fail(wire_code::unknown_type,
                 "Smith-Type " + quote(*type) + " is not a message type known to this node");
@@ -66,21 +113,11 @@ std::optional<caf::error> check_headers(inbound_request& req, const nats::header
   }
   if (req.deadline && *req.deadline <= now)
     return fail(wire_code::deadline_exceeded,
-                "Smith-Deadline " + *dl + " passed " + std::to_string(
+                "Smith-Deadline " + std::string{*dl} + " passed " + std::to_string(
                   std::chrono::duration_cast<std::chrono::milliseconds>(now - *req.deadline)
                     .count())
                   + " ms before arrival");
-  auto* id = nats::find_header(hs, header::msg_id);
-  if (id != nullptr && !id->empty() && !valid_msg_id(*id))
-    return fail(wire_code::bad_request, "Smith-Msg-Id " + quote(*id)
-                                          + " is not 1..128 printable ASCII bytes without spaces");
-  req.msg_id = id != nullptr && !id->empty() ? *id : new_msg_id();
-  if (auto* s = nats::find_header(hs, header::sender))
-    req.sender = *s;
-  auto* tp = nats::find_header(hs, header::traceparent);
-  req.trace_replaced = tp != nullptr && !valid_traceparent(*tp);
-  req.traceparent = tp != nullptr && !req.trace_replaced ? *tp : new_traceparent();
-  return std::nullopt;
+  return check_ids(req, hs);
 }
 
 /// Step 7: the payload.
@@ -103,7 +140,7 @@ std::optional<caf::error> parse_payload(inbound_request& req, std::string_view d
 }
 
 caf::expected<inbound_request> validate(std::string_view subject, std::string_view reply,
-                                        const nats::header_list& headers, std::string_view data,
+                                        const nats::header_refs& headers, std::string_view data,
                                         const inbound_limits& limits, wall_time now) {
   inbound_request req;
   auto target = parse_agent_subject(subject);
@@ -124,11 +161,12 @@ caf::expected<inbound_request> validate(std::string_view subject, std::string_vi
 
 } // namespace
 
-caf::expected<inbound_request> validate_inbound(std::string_view subject,
-                                                std::string_view reply,
-                                                const nats::header_list& headers,
-                                                std::string_view data,
-                                                const inbound_limits& limits, wall_time now) {
+namespace {
+
+caf::expected<inbound_request> validate_refs(std::string_view subject, std::string_view reply,
+                                             const nats::header_refs& headers,
+                                             std::string_view data, const inbound_limits& limits,
+                                             wall_time now) {
   try {
     return validate(subject, reply, headers, data, limits, now);
   } catch (const std::exception& e) {
@@ -136,6 +174,27 @@ caf::expected<inbound_request> validate_inbound(std::string_view subject,
   } catch (...) {
     return fail(wire_code::internal, "validating inbound message failed: unknown exception");
   }
+}
+
+} // namespace
+
+caf::expected<inbound_request> validate_inbound_view(const nats::inbound_view& m,
+                                                     const inbound_limits& limits, wall_time now) {
+  static const nats::header_refs no_headers;
+  return validate_refs(m.subject, m.reply, m.headers != nullptr ? *m.headers : no_headers, m.data,
+                       limits, now);
+}
+
+caf::expected<inbound_request> validate_inbound(std::string_view subject,
+                                                std::string_view reply,
+                                                const nats::header_list& headers,
+                                                std::string_view data,
+                                                const inbound_limits& limits, wall_time now) {
+  nats::header_refs refs;
+  refs.reserve(headers.size());
+  for (auto& [k, v] : headers)
+    refs.emplace_back(k, v);
+  return validate_refs(subject, reply, refs, data, limits, now);
 }
 
 } // namespace smith::bridge

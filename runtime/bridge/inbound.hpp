@@ -12,6 +12,7 @@
 #include "runtime/bridge/subject.hpp"
 #include "runtime/bridge/wire.hpp"
 #include "runtime/nats/header_list.hpp"
+#include "runtime/nats/inbound_view.hpp"
 
 namespace google::protobuf {
 class Descriptor;
@@ -68,5 +69,9 @@ caf::expected<inbound_request> validate_inbound(std::string_view subject,
                                                 const nats::header_list& headers,
                                                 std::string_view data,
                                                 const inbound_limits& limits, wall_time now);
+
+/// validate_inbound on a message borrowed from nats.c (connection::subscribe_view).
+caf::expected<inbound_request> validate_inbound_view(const nats::inbound_view& m,
+                                                     const inbound_limits& limits, wall_time now);
 
 } // namespace smith::bridge

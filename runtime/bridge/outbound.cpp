@@ -1,6 +1,7 @@
 // The direct cast path and the per-actor-system table of them.
 #include "runtime/bridge/outbound.hpp"
 
+#include <atomic>
 #include <mutex>
 
 #include <caf/actor_system.hpp>
@@ -27,11 +28,61 @@ std::string key_of(const std::string& domain, const std::string& name) {
 struct table {
   std::mutex mtx;
   std::unordered_map<const caf::actor_system*, std::shared_ptr<outbound>> paths;
+  /// Bumped by every install and withdraw: invalidates the threads' cached lookups.
+  std::atomic<uint64_t> generation{1};
 };
 
 table& paths() {
   static table t;
   return t;
+}
+
+/// A thread's last find(): valid while the table's generation is unchanged.
+struct find_cache {
+  const caf::actor_system* sys = nullptr;
+  uint64_t generation = 0;
+  /// Weak: a thread's cache must not keep a withdrawn path (and its NATS link) alive.
+  std::weak_ptr<outbound> path;
+};
+
+/// The last subject a thread cast to, with what it was built from: a burst of casts to
+/// one action builds and checks it once.
+struct subject_cache {
+  std::string domain;
+  std::string name;
+  std::string action;
+  std::string subject;
+  caf::error error;
+};
+
+subject_cache& last_cast_subject() {
+  thread_local subject_cache c;
+  return c;
+}
+
+/// The subject of `cr`, or nullptr when it cannot be built (last_subject_error() says why).
+const std::string* cast_subject(const call_request& cr) {
+  auto& c = last_cast_subject();
+  if (!c.subject.empty() && c.domain == cr.target.domain && c.name == cr.target.name
+      && c.action == cr.action)
+    return &c.subject;
+  auto subject = cr.target.name == "_all"
+                   ? broadcast_subject(cr.target.domain, cr.action)
+                   : agent_subject(cr.target.domain, cr.target.name, cr.action);
+  c.subject.clear();
+  if (!subject) {
+    c.error = std::move(subject.error());
+    return nullptr;
+  }
+  c.domain = cr.target.domain;
+  c.name = cr.target.name;
+  c.action = cr.action;
+  c.subject = std::move(*subject);
+  return &c.subject;
+}
+
+const caf::error& last_subject_error() {
+  return last_cast_subject().error;
 }
 
 } // namespace
@@ -62,8 +113,10 @@ void outbound::clear_local() {
 
 std::optional<outbound::local_entry> outbound::local(const std::string& domain,
                                                      const std::string& name) const {
+  thread_local std::string key; // reused: no allocation per cast
+  key.assign(domain).append(1, '/').append(name);
   std::shared_lock guard{mtx_};
-  auto i = locals_.find(key_of(domain, name));
+  auto i = locals_.find(key);
   if (i == locals_.end())
     return std::nullopt;
   return i->second;
@@ -87,11 +140,9 @@ std::optional<caf::error> outbound::cast(const call_request& cr) {
     return std::nullopt;
   if (!cr.payload.msg)
     return caf::make_error(wire_code::bad_request, "call without a payload");
-  auto subject = cr.target.name == "_all"
-                   ? broadcast_subject(cr.target.domain, cr.action)
-                   : agent_subject(cr.target.domain, cr.target.name, cr.action);
-  if (!subject)
-    return caf::make_error(wire_code::bad_request, caf::to_string(subject.error()));
+  auto* subject = cast_subject(cr);
+  if (subject == nullptr)
+    return caf::make_error(wire_code::bad_request, caf::to_string(last_subject_error()));
   request_meta meta{cr.deadline, cr.sender.empty() ? std::string_view{node_} : cr.sender,
                     cr.traceparent};
   return publish_request(*link_->bulk, *subject, {}, *cr.payload.msg, meta, max_payload_);
@@ -117,21 +168,35 @@ void outbound::install(caf::actor_system& sys, std::shared_ptr<outbound> ob) {
   auto& t = paths();
   std::lock_guard guard{t.mtx};
   t.paths[&sys] = std::move(ob);
+  t.generation.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void outbound::withdraw(caf::actor_system& sys, const outbound* ob) {
   auto& t = paths();
   std::lock_guard guard{t.mtx};
   auto i = t.paths.find(&sys);
-  if (i != t.paths.end() && i->second.get() == ob)
+  if (i != t.paths.end() && i->second.get() == ob) {
     t.paths.erase(i);
+    t.generation.fetch_add(1, std::memory_order_acq_rel);
+  }
 }
 
 std::shared_ptr<outbound> outbound::find(caf::actor_system& sys) {
   auto& t = paths();
+  // Casting actors look this up per message: each thread keeps its last answer until an
+  // install or withdraw changes the table (a withdrawn path is then never returned).
+  thread_local find_cache cache;
+  auto gen = t.generation.load(std::memory_order_acquire);
+  if (cache.sys == &sys && cache.generation == gen)
+    if (auto p = cache.path.lock())
+      return p;
   std::lock_guard guard{t.mtx};
   auto i = t.paths.find(&sys);
-  return i == t.paths.end() ? nullptr : i->second;
+  cache.sys = &sys;
+  cache.generation = t.generation.load(std::memory_order_acquire);
+  std::shared_ptr<outbound> found = i == t.paths.end() ? nullptr : i->second;
+  cache.path = found;
+  return found;
 }
 
 caf::error cast(caf::actor_system& sys, agent_ref ref, std::string action, wire_payload req,

@@ -33,4 +33,7 @@ caf::error as_wire_error(const caf::error& err);
 /// (unavailable), or a payload of a known type (unknown_type / bad_request otherwise).
 caf::expected<wire_payload> decode_reply(const nats::inbound_msg& m);
 
+/// The same for a message borrowed from nats.c (connection::subscribe_view).
+caf::expected<wire_payload> decode_reply_view(const nats::inbound_view& m);
+
 } // namespace smith::bridge

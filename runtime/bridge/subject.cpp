@@ -103,8 +103,21 @@ caf::expected<std::string> queue_group(std::string_view domain, std::string_view
 }
 
 caf::expected<agent_target> parse_agent_subject(std::string_view subject) {
-  auto toks = split(subject);
-  if (toks.size() != 4 || toks[0] != "agents")
+  // Split without a vector: this runs for every inbound agent message.
+  std::string_view toks[4];
+  size_t n = 0;
+  for (size_t start = 0; n < 5;) {
+    auto dot = subject.find('.', start);
+    if (n == 4) { // a fifth token
+      n = 5;
+      break;
+    }
+    toks[n++] = subject.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (dot == std::string_view::npos)
+      break;
+    start = dot + 1;
+  }
+  if (n != 4 || toks[0] != "agents")
     return bad("subject " + quote(subject)
                + " is not agents.{domain}.{name}.{action} (4 tokens, first 'agents')");
   if (auto err = check("domain", toks[1]))

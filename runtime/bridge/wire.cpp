@@ -35,17 +35,17 @@ bool all_zero(std::string_view s) {
   return s.find_first_not_of('0') == std::string_view::npos;
 }
 
-std::string random_hex(size_t n) {
+/// Writes `n` random lowercase hex digits to `out`, not all zero.
+void fill_hex(char* out, size_t n) {
   static constexpr const char* hex = "0123456789abcdef";
-  std::string out;
-  while (out.size() < n) {
+  size_t i = 0;
+  while (i < n) {
     auto v = rng()();
-    for (int i = 0; i < 16 && out.size() < n; ++i, v >>= 4)
-      out += hex[v & 0xF];
+    for (int k = 0; k < 16 && i < n; ++k, v >>= 4)
+      out[i++] = hex[v & 0xF];
   }
-  if (all_zero(out))
-    out.back() = '1';
-  return out;
+  if (all_zero(std::string_view{out, n}))
+    out[n - 1] = '1';
 }
 
 std::string header_safe(std::string_view text) {
@@ -101,7 +101,10 @@ bool valid_msg_id(std::string_view id) {
 }
 
 std::string new_traceparent() {
-  return "00-" + random_hex(32) + "-" + random_hex(16) + "-01";
+  std::string out = "00-00000000000000000000000000000000-0000000000000000-01";
+  fill_hex(out.data() + 3, 32);
+  fill_hex(out.data() + 36, 16);
+  return out;
 }
 
 bool valid_traceparent(std::string_view tp) {
@@ -122,8 +125,11 @@ bool valid_traceparent(std::string_view tp) {
 std::string child_traceparent(std::string_view parent) {
   if (!valid_traceparent(parent))
     return new_traceparent();
-  return "00-" + std::string{parent.substr(3, 32)} + "-" + random_hex(16) + "-"
-         + std::string{parent.substr(53, 2)};
+  std::string out = "00-00000000000000000000000000000000-0000000000000000-01";
+  out.replace(3, 32, parent.substr(3, 32));
+  fill_hex(out.data() + 36, 16);
+  out.replace(53, 2, parent.substr(53, 2));
+  return out;
 }
 
 std::string quote(std::string_view text) {
@@ -194,7 +200,8 @@ caf::error from_status(uint32_t status, std::string text) {
 
 } // namespace
 
-std::optional<caf::error> decode_error(const nats::header_list& headers, std::string_view body) {
+std::optional<caf::error> decode_error_refs(const nats::header_refs& headers,
+                                            std::string_view body) {
   auto* code_hdr = nats::find_header(headers, header::service_error_code);
   auto* type_hdr = nats::find_header(headers, header::type);
   bool typed = type_hdr != nullptr && *type_hdr == error_reply_type;
@@ -206,7 +213,7 @@ std::optional<caf::error> decode_error(const nats::header_list& headers, std::st
       && reply.code() != v1::ERROR_CODE_UNSPECIFIED)
     return from_status(static_cast<uint32_t>(reply.code()), reply.message());
   auto* text_hdr = nats::find_header(headers, header::service_error);
-  std::string text = text_hdr != nullptr ? *text_hdr : std::string{};
+  std::string text = text_hdr != nullptr ? std::string{*text_hdr} : std::string{};
   uint32_t status = 0;
   if (code_hdr != nullptr) {
     auto [end, ec] = std::from_chars(code_hdr->data(), code_hdr->data() + code_hdr->size(),
@@ -218,6 +225,14 @@ std::optional<caf::error> decode_error(const nats::header_list& headers, std::st
   if (status == 0)
     return caf::make_error(wire_code::internal, "error reply without a code: " + text);
   return from_status(status, std::move(text));
+}
+
+std::optional<caf::error> decode_error(const nats::header_list& headers, std::string_view body) {
+  nats::header_refs refs;
+  refs.reserve(headers.size());
+  for (auto& [k, v] : headers)
+    refs.emplace_back(k, v);
+  return decode_error_refs(refs, body);
 }
 
 } // namespace smith::bridge

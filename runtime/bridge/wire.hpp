@@ -11,6 +11,7 @@
 
 #include "runtime/bridge/wire_code.hpp"
 #include "runtime/nats/header_list.hpp"
+#include "runtime/nats/inbound_view.hpp"
 
 namespace smith::bridge {
 
@@ -95,5 +96,9 @@ wire_message encode_error(wire_code code, std::string_view text, std::string_vie
 /// code and text win when it parses; an unknown numeric code becomes internal (text names
 /// it).
 std::optional<caf::error> decode_error(const nats::header_list& headers, std::string_view body);
+
+/// The same on headers borrowed from a received message.
+std::optional<caf::error> decode_error_refs(const nats::header_refs& headers,
+                                            std::string_view body);
 
 } // namespace smith::bridge

@@ -14,6 +14,7 @@
 
 #include "runtime/nats/header_list.hpp"
 #include "runtime/nats/inbound_msg.hpp"
+#include "runtime/nats/inbound_view.hpp"
 #include "runtime/nats/subscription.hpp"
 
 struct __natsConnection;
@@ -105,6 +106,13 @@ public:
   caf::expected<subscription> subscribe(const std::string& subject, const std::string& queue,
                                         std::function<void(inbound_msg&&)> on_msg);
 
+  /// Like subscribe, but `on_view` borrows the message instead of receiving a copy: subject,
+  /// reply, headers and payload point into nats.c's message, which is destroyed when the
+  /// callback returns (copy what must outlive it). Plain header blocks are parsed in place
+  /// without allocating. For the hot paths (the bridge's agent and reply subscriptions).
+  caf::expected<subscription> subscribe_view(const std::string& subject, const std::string& queue,
+                                             std::function<void(const inbound_view&)> on_view);
+
   /// Sends a request and blocks for the reply (tools and tests only; actors use subscribe).
   /// Errors: no_responders, timeout, plus those of publish.
   caf::expected<inbound_msg> request(std::string_view subject, const header_list& headers,
@@ -157,6 +165,9 @@ private:
   friend class kv_bucket; // reports watcher errors through hub_
 
   connection();
+  /// subscribe/subscribe_view's common part; takes ownership of `st`.
+  caf::expected<subscription> subscribe_state(const std::string& subject,
+                                              const std::string& queue, subscription::state* st);
 
   natsConnection* nc_ = nullptr;
   std::shared_ptr<event_hub> hub_;

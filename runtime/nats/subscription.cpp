@@ -10,6 +10,7 @@
 #include "runtime/nats/connection.hpp"
 #include "runtime/nats/internal/event_hub.hpp"
 #include "runtime/nats/internal/message_copy.hpp"
+#include "runtime/nats/internal/message_view.hpp"
 #include "runtime/nats/nats_errc.hpp"
 
 namespace smith::nats {
@@ -24,8 +25,42 @@ constexpr int pending_bytes_limit = 1 << 30;
 // How long teardown waits for a running callback to return before giving up on it.
 constexpr auto teardown_wait = std::chrono::seconds{5};
 
+/// Runs the subscription's callback on `st`'s behalf, reporting what it throws.
+template <class F>
+void run_callback(subscription::state* st, F&& f) {
+  st->running_on = std::this_thread::get_id();
+  try {
+    f();
+  } catch (const std::exception& e) {
+    st->hub->emit(conn_event::error,
+                  "message callback of '" + st->subject + "' threw: " + e.what());
+  } catch (...) {
+    st->hub->emit(conn_event::error, "message callback of '" + st->subject + "' threw");
+  }
+  st->running_on = std::thread::id{};
+}
+
+/// subscribe_view's delivery: the callback borrows `msg`, destroyed once it returns.
+void on_message_view(subscription::state* st, natsMsg* msg) {
+  // Reused per delivery thread: callbacks run one at a time on it and never nest.
+  thread_local header_refs headers;
+  inbound_view view;
+  try {
+    internal::view_message(msg, headers, view);
+  } catch (...) {
+    natsMsg_Destroy(msg);
+    st->hub->emit(conn_event::error, "out of memory reading a message on '" + st->subject + "'");
+    return;
+  }
+  run_callback(st, [&] { st->on_view(view); });
+  headers.clear();
+  natsMsg_Destroy(msg);
+}
+
 void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* st = static_cast<subscription::state*>(closure);
+  if (st->on_view)
+    return on_message_view(st, msg);
   inbound_msg copy;
   try {
     copy = internal::copy_message(msg);
@@ -35,16 +70,7 @@ void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure)
     return;
   }
   natsMsg_Destroy(msg);
-  st->running_on = std::this_thread::get_id();
-  try {
-    st->on_msg(std::move(copy));
-  } catch (const std::exception& e) {
-    st->hub->emit(conn_event::error,
-                  "message callback of '" + st->subject + "' threw: " + e.what());
-  } catch (...) {
-    st->hub->emit(conn_event::error, "message callback of '" + st->subject + "' threw");
-  }
-  st->running_on = std::thread::id{};
+  run_callback(st, [&] { st->on_msg(std::move(copy)); });
 }
 
 void on_complete(void* closure) {
@@ -72,6 +98,22 @@ caf::expected<subscription> connection::subscribe(const std::string& subject,
     return make_nats_error(nats_errc::invalid_argument, "subscribe to '" + subject + "': no callback");
   auto* st = new subscription::state;
   st->on_msg = std::move(on_msg);
+  return subscribe_state(subject, queue, st);
+}
+
+caf::expected<subscription> connection::subscribe_view(
+  const std::string& subject, const std::string& queue,
+  std::function<void(const inbound_view&)> on_view) {
+  if (!on_view)
+    return make_nats_error(nats_errc::invalid_argument, "subscribe to '" + subject + "': no callback");
+  auto* st = new subscription::state;
+  st->on_view = std::move(on_view);
+  return subscribe_state(subject, queue, st);
+}
+
+caf::expected<subscription> connection::subscribe_state(const std::string& subject,
+                                                        const std::string& queue,
+                                                        subscription::state* st) {
   st->hub = hub_;
   st->subject = subject;
   natsSubscription* sub = nullptr;

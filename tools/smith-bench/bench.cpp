@@ -75,7 +75,10 @@ std::string label(const std::vector<figure_spec>& specs) {
 }
 
 /// One repetition of one side, checked for the expected number of figures.
-caf::expected<figures> run_side(const side_fn& fn, const options& opts, size_t want) {
+caf::expected<figures> run_side(const side_fn& fn, const options& opts, size_t want,
+                                const char* which) {
+  if (opts.side != "both" && opts.side != which)
+    return figures(want, 0.0);
   auto res = fn(opts);
   release_free_memory();
   if (res && res->size() != want)
@@ -95,12 +98,12 @@ outcome compare(const options& opts, const std::vector<figure_spec>& specs, cons
     // pages being written back, a deleted temp dir being freed, a warm or cold cache).
     bool smith_first = rep % 2 == 1;
     caf::expected<figures> s{figures{}};
-    if (smith_first && !(s = run_side(smith, opts, specs.size())))
+    if (smith_first && !(s = run_side(smith, opts, specs.size(), "smith")))
       return std::move(s.error());
-    auto b = run_side(baseline, opts, specs.size());
+    auto b = run_side(baseline, opts, specs.size(), "baseline");
     if (!b)
       return std::move(b.error());
-    if (!smith_first && !(s = run_side(smith, opts, specs.size())))
+    if (!smith_first && !(s = run_side(smith, opts, specs.size(), "smith")))
       return std::move(s.error());
     note(fmt::format("{} rep {}: smith [{}] baseline [{}]", label(specs), rep + 1, render(*s),
                      render(*b)));

@@ -35,6 +35,9 @@ struct options {
   size_t threads = 0;
   /// Repetitions per side; each line reports the median (the machine is shared and noisy).
   size_t reps = 3;
+  /// Which sides run: "both" (default), "smith" or "baseline"; the skipped side reports 0
+  /// (for profiling one side, e.g. under callgrind).
+  std::string side = "both";
 };
 
 /// One output line: the same figure measured through Smith and as raw CAF.

@@ -37,6 +37,8 @@ void add_options(CLI::App& app, cli& c) {
     ->check(CLI::Range(1, 1024));
   app.add_option("--reps", c.opts.reps, "Repetitions per side; lines report the median (default 3)")
     ->check(CLI::Range(1, 100));
+  app.add_option("--side", c.opts.side, "Run only one side (profiling): both, smith or baseline")
+    ->check(CLI::IsMember({"both", "smith", "baseline"}));
 }
 
 /// The scenarios named on the command line, or std::nullopt after reporting an unknown name.

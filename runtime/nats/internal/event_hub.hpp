@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "runtime/nats/connection.hpp"
+#include "runtime/nats/inbound_view.hpp"
 
 namespace smith::nats {
 
@@ -37,6 +38,8 @@ struct connection::event_hub {
 /// (when the subscription stopped waiting, e.g. it was destroyed inside its own callback).
 struct subscription::state {
   std::function<void(inbound_msg&&)> on_msg;
+  /// Set instead of on_msg by subscribe_view.
+  std::function<void(const inbound_view&)> on_view;
   std::shared_ptr<connection::event_hub> hub;
   std::string subject;
   std::mutex mtx;

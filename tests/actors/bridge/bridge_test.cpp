@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/bridge/bridge_state.hpp"
 #include "actors/node/node.hpp"
 #include "smith/examples/v1/examples.pb.h"
 #include "domains/examples/examples_domain.hpp"
@@ -196,4 +197,67 @@ TEST_CASE("bridge::cast reaches a local and a remote agent without a reply, refu
   err = bridge::cast(*n.a.sys, {"examples", "counter-nb-1"}, "add", bridge::wire_payload{},
                      n.a.in(2s));
   CHECK(err == bridge::wire_code::bad_request);
+}
+
+TEST_CASE("remote calls held past their deadlines expire in deadline order, an earlier one first") {
+  two_nodes n;
+  caf::scoped_actor bself{*n.b.sys};
+  caf::actor target;
+  bself->request(caf::actor_cast<caf::actor>(n.b.sys->registry().get(registry::registry_name)), 2s,
+                 registry::resolve_atom::value, std::string{"examples"}, std::string{"echo-nb-2"})
+    .receive([&](registry::agent_record& r) { target = r.handle; }, [](caf::error&) {});
+  REQUIRE(target);
+  bself->request(target, 2s, suspend_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+  // From an event-based actor: bridge::call's direct path. The late deadline is parked
+  // first, so the earlier one must arm its own expiry.
+  struct outcome {
+    std::string tag;
+    caf::error err;
+    std::chrono::steady_clock::duration after;
+  };
+  auto start = std::chrono::steady_clock::now();
+  caf::scoped_actor main{*n.a.sys};
+  auto mainh = caf::actor_cast<caf::actor>(main);
+  auto a_in = [&](std::chrono::milliseconds d) { return n.a.in(d); };
+  // An argument besides self: CAF 0.17 spawns zero-argument function actors incorrectly.
+  auto caller = n.a.sys->spawn([=](caf::event_based_actor* self, caf::actor to) -> caf::behavior {
+    for (auto [tag, d] : {std::pair{"late", 1500ms}, std::pair{"early", 300ms}})
+      bridge::call<ev1::EchoReply>(self, {"examples", "echo-nb-2"}, "echo", echo_req(tag),
+                                   a_in(d), [=, tag = std::string{tag}](caf::expected<ev1::EchoReply> r) {
+                                     self->send(to, tag, r ? caf::error{} : r.error());
+                                   });
+    return {[](int) {}};
+  }, mainh);
+  std::vector<outcome> got;
+  for (int i = 0; i < 2; ++i)
+    main->receive([&](std::string& tag, caf::error& err) {
+                    got.push_back({tag, err, std::chrono::steady_clock::now() - start});
+                  },
+                  caf::after(5s) >> [&] { FAIL("no answer within 5 s"); });
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].tag == "early");
+  CHECK(got[1].tag == "late");
+  // The early call did not wait for the sweep armed for the late one.
+  CHECK(got[0].after < 1200ms);
+  CHECK(got[1].after >= 1400ms);
+  for (auto& o : got) {
+    CHECK(bridge::code_of(o.err) == bridge::wire_code::deadline_exceeded);
+    // The bridge's expiry (it names the subject), not the caller's CAF timeout, answered.
+    CHECK_MESSAGE(bridge::error_text(o.err).find("agents.examples.echo-nb-2.echo")
+                    != std::string::npos,
+                  bridge::error_text(o.err));
+  }
+  caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
+  bself->request(target, 2s, resume_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+}
+
+TEST_CASE("the expiry sweep is armed only for a deadline earlier than the armed one") {
+  actors::pending_table t;
+  auto t0 = std::chrono::system_clock::now();
+  CHECK(t.arm_sweep(t0 + 10s));      // none armed: this call schedules it
+  CHECK_FALSE(t.arm_sweep(t0 + 20s)); // the armed sweep comes first
+  CHECK_FALSE(t.arm_sweep(t0 + 10s)); // at the same time: served by it
+  CHECK(t.arm_sweep(t0 + 5s));        // earlier: needs its own
+  t.sweep_at.store(std::numeric_limits<int64_t>::max()); // what a running sweep does first
+  CHECK(t.arm_sweep(t0 + 20s));
 }

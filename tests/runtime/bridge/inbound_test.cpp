@@ -189,3 +189,33 @@ TEST_CASE("the checks run in the documented order") {
   CHECK(refused(validate_inbound(subject, inbox, past, "\xff", {}, now))
         == wire_code::deadline_exceeded);
 }
+
+TEST_CASE("validate_inbound_view applies the same checks to a borrowed message") {
+  auto hs = request_headers("smith.bridge.v1.SyncRequest", now + 5s, "m-1", "n1/ex/a",
+                            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  smith::nats::header_refs refs;
+  for (auto& [k, v] : hs)
+    refs.emplace_back(k, v);
+  auto body = sync_request("me");
+  smith::nats::inbound_view view{subject, inbox, &refs, body, false};
+  auto r = validate_inbound_view(view, {}, now);
+  REQUIRE(r);
+  CHECK(r->target.name == "echo-1");
+  CHECK(r->msg_id == "m-1");
+  CHECK(r->sender == "n1/ex/a");
+  CHECK(r->deadline == now + 5s);
+  CHECK(dynamic_cast<smith::bridge::v1::SyncRequest*>(r->payload.get())->requester() == "me");
+  // The type is remembered per thread: a different type must still be looked up.
+  refs[0].second = "smith.bridge.v1.NodeHeartbeat";
+  auto other = validate_inbound_view(view, {}, now);
+  REQUIRE(other);
+  CHECK(other->type == smith::bridge::v1::NodeHeartbeat::descriptor());
+  refs[0].second = "smith.nope.v1.Nothing";
+  CHECK(refused(validate_inbound_view(view, {}, now)) == wire_code::unknown_type);
+  smith::nats::inbound_view bare{subject, inbox, nullptr, body, false};
+  CHECK(refused(validate_inbound_view(bare, {}, now)) == wire_code::unknown_type);
+  std::string garbage = "\xff\xff\xff";
+  refs[0].second = "smith.bridge.v1.SyncRequest";
+  smith::nats::inbound_view bad{subject, inbox, &refs, garbage, false};
+  CHECK(refused(validate_inbound_view(bad, {}, now)) == wire_code::bad_request);
+}
