@@ -29,7 +29,7 @@ namespace smith::agent {
 /// (called from senders' threads); everything else runs on the agent.
 class agent_core {
 public:
-  explicit agent_core(agent_config cfg);
+  explicit agent_core(agent_instance cfg);
   /// Detaches the agent's meter (its counts stay in agent_meters' totals) and frees the
   /// trace map, if one was made.
   ~agent_core();
@@ -115,7 +115,7 @@ public:
   /// Schedules the next beat_tick_atom, if heartbeats are configured.
   void schedule_heartbeat(caf::scheduled_actor* self) const;
 
-  const agent_config& config() const noexcept { return cfg_; }
+  const agent_instance& config() const noexcept { return cfg_; }
 
   // -- journal (event-sourced agents) ------------------------------------------
 
@@ -181,7 +181,7 @@ private:
   void notify_state(caf::scheduled_actor* self) const;
   int64_t now_ns(caf::scheduled_actor* self) const;
 
-  agent_config cfg_;
+  agent_instance cfg_;
   lifecycle lifecycle_;
   /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
   /// gate by senders and read by the agent.
