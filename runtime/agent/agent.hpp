@@ -145,21 +145,19 @@ public:
   }
 
   typename handle_type::behavior_type make_behavior() override {
-    auto err = core_.start(this, [this] {
-      return hooks().on_start ? hooks().on_start(this) : caf::error{};
-    });
+    // One control handler set per agent type, shared by all its instances; the default
+    // handler runs it (no per-agent or_else combinator).
+    static caf::message_handler control
+      = agent_core::control_handlers(&agent_actor::beat, &agent_actor::inspect_state);
+    auto err = core_.start(
+      this, [this] { return hooks().on_start ? hooks().on_start(this) : caf::error{}; }, &control);
     if (err) {
       this->quit(std::move(err));
       return unsafe(caf::behavior{});
     }
     register_self();
     auto user = code_->fn(this);
-    caf::message_handler mh{user.unbox().as_behavior_impl()};
-    // One control handler set per agent type, shared by all its instances.
-    static const caf::message_handler control
-      = agent_core::control_handlers(&agent_actor::beat, &agent_actor::inspect_state);
-    auto all = mh.or_else(control);
-    return unsafe(caf::behavior{all});
+    return unsafe(std::move(user.unbox()));
   }
 
   void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override {

@@ -2,6 +2,7 @@
 #include "runtime/agent/agent_core.hpp"
 
 #include <caf/all.hpp>
+#include <caf/detail/default_invoke_result_visitor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "runtime/agent/agent_errc.hpp"
@@ -98,7 +99,8 @@ void agent_core::after_user_message(caf::scheduled_actor* self, caf::invoke_mess
 }
 
 caf::error agent_core::start(caf::scheduled_actor* self,
-                             const std::function<caf::error()>& on_start) {
+                             const std::function<caf::error()>& on_start,
+                             caf::message_handler* control) {
   self->set_exception_handler([this](caf::scheduled_actor*, std::exception_ptr& ep) {
     auto what = describe(ep);
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
@@ -107,8 +109,18 @@ caf::error agent_core::start(caf::scheduled_actor* self,
     spdlog::warn("agent {}: handler threw: {}", cfg_.qualified_name(), what);
     return caf::make_error(agent_errc::handler_exception, cfg_.qualified_name() + ": " + what);
   });
-  self->set_default_handler([this](caf::scheduled_actor*, caf::message_view& x)
+  self->set_default_handler([this, control](caf::scheduled_actor* s, caf::message_view& x)
                               -> caf::result<caf::message> {
+    // What or_else(control) did: the same visitor answers a match (or its promise does).
+    caf::detail::default_invoke_result_visitor<caf::scheduled_actor> visitor{s};
+    switch ((*control)(visitor, x.content())) {
+      case caf::match_case::match:
+        return caf::delegated<caf::message>{}; // answered (or to be) already
+      case caf::match_case::skip:
+        return caf::skip;
+      default:
+        break;
+    }
     ++unexpected_;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
@@ -203,7 +215,15 @@ void agent_core::finish_drain(caf::scheduled_actor* self, std::string why) {
 }
 
 void agent_core::note_error(std::string what) {
-  last_error_ = std::move(what);
+  if (last_error_)
+    *last_error_ = std::move(what);
+  else
+    last_error_ = std::make_unique<std::string>(std::move(what));
+}
+
+const std::string& agent_core::last_error() const noexcept {
+  static const std::string none;
+  return last_error_ ? *last_error_ : none;
 }
 
 int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
@@ -217,7 +237,7 @@ agent_status agent_core::status() const {
   st.counters.errors = meter_.errors.load(std::memory_order_relaxed);
   st.counters.unexpected = unexpected_;
   st.counters.restarts = cfg_.incarnation() > 0 ? cfg_.incarnation() - 1 : 0;
-  st.counters.last_error = last_error_;
+  st.counters.last_error = last_error();
   st.counters.rejected_overloaded = meter_.rejected_overloaded.load(std::memory_order_relaxed);
   st.counters.rejected_draining = meter_.rejected_draining.load(std::memory_order_relaxed);
   st.counters.mailbox_depth = meter_.queued.load(std::memory_order_relaxed);

@@ -73,8 +73,11 @@ public:
   }
 
   /// Installs the exception, default and exit handlers and runs the
-  /// lifecycle to Active. Returns an error if `on_start` fails.
-  caf::error start(caf::scheduled_actor* self, const std::function<caf::error()>& on_start);
+  /// lifecycle to Active. Returns an error if `on_start` fails. The default handler runs
+  /// `control` (control_handlers, shared by the agent's type) on what the user's behavior does
+  /// not match, so that no agent pays for a combined behavior; then counts it unexpected.
+  caf::error start(caf::scheduled_actor* self, const std::function<caf::error()>& on_start,
+                   caf::message_handler* control);
 
   /// Called on every heartbeat tick; the typed agent sends the heartbeat (only it
   /// can `request`). A plain function pointer, so the handler needs no allocation.
@@ -192,7 +195,10 @@ private:
   std::unique_ptr<agent_journal> journal_;
   /// Messages no handler matched (handled and errors are in meter_).
   uint64_t unexpected_ = 0;
-  std::string last_error_;
+  /// The last error (note_error), made on the first one: 8 bytes until then.
+  std::unique_ptr<std::string> last_error_;
+  /// *last_error_, or an empty string.
+  const std::string& last_error() const noexcept;
   /// The reply tap and its in-flight counter, made on the first request (the tap shares the
   /// counter: it may outlive us).
   struct request_side {

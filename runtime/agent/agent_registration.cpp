@@ -39,11 +39,11 @@ void agent_core::on_registered(caf::scheduled_actor* self) {
 void agent_core::on_registration_failed(caf::scheduled_actor* self, caf::error err) {
   note_error("registration failed: " + self->home_system().render(err));
   if (lifecycle_.state() == lifecycle_state::registering) {
-    transition(self, lifecycle_state::unregistered, last_error_);
+    transition(self, lifecycle_state::unregistered, last_error());
     self->quit(std::move(err));
     return;
   }
-  spdlog::warn("agent {}: {}", cfg_.qualified_name(), last_error_);
+  spdlog::warn("agent {}: {}", cfg_.qualified_name(), last_error());
 }
 
 registry::load_info agent_core::load() const {

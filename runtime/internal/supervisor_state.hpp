@@ -28,11 +28,11 @@ struct child_record {
   /// made from the same template (child_spec::template_key): one copy per pool.
   std::shared_ptr<const child_spec> spec;
   caf::actor handle;
-  child_status status = child_status::undefined;
   uint64_t incarnation = 0;
   uint64_t restarts = 0;
-  uint32_t backoff_attempt = 0;
   restart_window::time_point started_at{};
+  uint32_t backoff_attempt = 0;
+  child_status status = child_status::undefined;
   /// Set while terminating a temporary child that must vanish afterwards.
   bool remove_after_terminate = false;
 };
