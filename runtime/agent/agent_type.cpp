@@ -3,6 +3,9 @@
 
 #include <caf/actor_system.hpp>
 
+#include "runtime/agent/agent_errc.hpp"
+#include "runtime/core/token.hpp"
+
 namespace smith::agent {
 
 namespace {
@@ -14,6 +17,9 @@ struct agent_child_pool {
   std::string domain;
   std::shared_ptr<const instance_options> opts;
   std::shared_ptr<const agent_profile> profile;
+  /// Why the domain, or else the type's version, is not valid (checked once), or none.
+  caf::error bad_domain;
+  caf::error bad_version;
 };
 
 /// The profile of every agent of type `type` in `domain` started with `opts`.
@@ -42,8 +48,12 @@ std::shared_ptr<const agent_child_pool> agent_child_pool_of(std::shared_ptr<cons
   if (auto p = last.lock(); p && p->type == type && p->opts == opts && p->domain == domain)
     return p;
   auto profile = agent_child_profile(*type, domain, *opts);
+  // The name is checked per start; the parts every child shares, here once.
+  auto bad_domain = validate_agent_id(domain, "x", "0.0.0");
+  auto bad_version = validate_agent_id("x", "x", type->version);
   auto p = std::make_shared<const agent_child_pool>(
-    agent_child_pool{std::move(type), std::move(domain), std::move(opts), std::move(profile)});
+    agent_child_pool{std::move(type), std::move(domain), std::move(opts), std::move(profile),
+                     std::move(bad_domain), std::move(bad_version)});
   last = p;
   return p;
 }
@@ -63,8 +73,13 @@ supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std:
   cs.start = [pool = std::move(pool)](
                const supervision::start_context& ctx) -> caf::expected<caf::actor> {
     auto& type = *pool->type;
-    if (auto err = validate_agent_id(pool->domain, ctx.id, type.version))
-      return err;
+    // make_agent_id's checks in its order, the shared parts' results computed once.
+    if (pool->bad_domain)
+      return pool->bad_domain;
+    if (auto why = token_error(ctx.id))
+      return caf::make_error(agent_errc::invalid_name, "agent name '" + ctx.id + "' " + *why);
+    if (pool->bad_version)
+      return pool->bad_version;
     return type.spawn(ctx.system,
                       agent_instance{ctx.id, uuid::random(), ctx.incarnation, pool->profile});
   };
