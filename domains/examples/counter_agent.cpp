@@ -35,7 +35,7 @@ caf::result<int64_t> add(counter_self* self, int64_t n) {
   // Signed overflow is undefined behaviour: refuse it before it becomes an event.
   if (__builtin_add_overflow(self->state.value, n, &sum))
     return caf::make_error(caf::sec::invalid_argument,
-                           self->config().id.name + ": adding " + std::to_string(n) + " to "
+                           self->config().name() + ": adding " + std::to_string(n) + " to "
                              + std::to_string(self->state.value) + " overflows int64");
   v1::CounterEvent ev;
   ev.set_added(n);

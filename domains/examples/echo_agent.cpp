@@ -17,7 +17,7 @@ using echo_self = agent::agent_actor<echo_iface, echo_state>;
 echo_iface::behavior_type echo_impl(echo_self* self) {
   return {
     [=](echo_atom, const std::string& text) {
-      return self->config().id.name + " #" + std::to_string(++self->state.echoes) + ": " + text;
+      return self->config().name() + " #" + std::to_string(++self->state.echoes) + ": " + text;
     },
   };
 }

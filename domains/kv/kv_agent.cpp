@@ -37,7 +37,7 @@ void sweep_step(kv_self* self) {
   auto& st = self->state;
   auto n = st.db->sweep(st.opts.sweep_batch);
   if (!n)
-    spdlog::warn("kv agent {}: expiry sweep failed: {}", self->config().id.name,
+    spdlog::warn("kv agent {}: expiry sweep failed: {}", self->config().name(),
                  render(self->system(), n.error()));
   schedule_sweep(self, n && n->more ? std::chrono::milliseconds{0} : st.opts.sweep_interval);
 }
@@ -58,7 +58,7 @@ caf::result<uint64_t> sweep_all(kv_self* self) {
 /// Opens the store named by the agent's settings (on the agent's own thread).
 caf::error open_store(kv_self* self, const kv_clock& clock) {
   auto& cfg = self->config();
-  auto opts = kv_options_from(cfg.settings, cfg.id.name);
+  auto opts = kv_options_from(cfg.settings(), cfg.name());
   if (!opts)
     return std::move(opts.error());
   auto db = kv_store::open(opts->storage, opts->limits, clock);
@@ -76,7 +76,7 @@ void close_store(kv_self* self) {
   if (!self->state.db)
     return;
   if (auto err = self->state.db->close())
-    spdlog::warn("kv agent {}: closing the store failed: {}", self->config().id.name,
+    spdlog::warn("kv agent {}: closing the store failed: {}", self->config().name(),
                  render(self->system(), err));
   self->state.db.reset();
 }
@@ -114,7 +114,7 @@ agent::agent_type kv_type(kv_clock clock) {
   hooks.on_stop = close_store;
   kv_self::behavior_fn fn = kv_impl;
   // Not make_agent_type: the agent must run detached (blocking RocksDB calls).
-  auto spawn = [fn, hooks](caf::actor_system& sys, agent::agent_config cfg) {
+  auto spawn = [fn, hooks](caf::actor_system& sys, agent::agent_instance cfg) {
     return caf::actor_cast<caf::actor>(
       sys.spawn<kv_self, caf::detached>(std::move(cfg), fn, hooks));
   };

@@ -17,7 +17,7 @@ using greeter_self = agent::agent_actor<greeter_iface, greeter_state>;
 
 greeter_iface::behavior_type greeter_impl(greeter_self* self) {
   // Settings come from the node config ([[domain.pool]] settings), checked against the schema.
-  if (auto i = self->config().settings.find("greeting"); i != self->config().settings.end())
+  if (auto i = self->config().settings().find("greeting"); i != self->config().settings().end())
     self->state.greeting = i->second;
   return {
     [=](greet_atom, const std::string& name) { return self->state.greeting + ", " + name + "!"; },

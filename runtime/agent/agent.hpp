@@ -110,22 +110,24 @@ public:
 
   State state;
 
-  /// An agent running `code` (never null), shared with its type's other agents.
-  agent_actor(caf::actor_config& cfg, agent_config acfg, code_ptr code)
+  /// An agent running `code` (never null), shared with its type's other agents. An
+  /// agent_config converts to the agent_instance.
+  agent_actor(caf::actor_config& cfg, agent_instance acfg, code_ptr code)
     : super(cfg), core_(std::move(acfg)), code_(std::move(code)) {
-    if (core_.config().journal && hooks().apply)
+    if (core_.config().journal() && hooks().apply)
       core_.attach_journal(make_journal());
   }
 
   /// An agent with its own copy of `fn` and `hooks`.
-  agent_actor(caf::actor_config& cfg, agent_config acfg, behavior_fn fn, hooks_type hooks)
+  agent_actor(caf::actor_config& cfg, agent_instance acfg, behavior_fn fn, hooks_type hooks)
     : agent_actor(cfg, std::move(acfg),
                   std::make_shared<const code>(code{std::move(fn), std::move(hooks)})) {}
 
   const char* name() const override { return "smith.agent"; }
 
-  /// Identity, capacity, incarnation and settings of this instance.
-  const agent_config& config() const noexcept { return core_.config(); }
+  /// Identity, capacity, incarnation and settings of this instance (name(), id(),
+  /// settings(), ...; the pool's part is shared by its agents).
+  const agent_instance& config() const noexcept { return core_.config(); }
 
   /// Persists `event`, then applies it (hooks.apply), then calls `done` with no error; on
   /// failure (storage error, full commit queue) calls `done` with the error and applies
@@ -143,21 +145,19 @@ public:
   }
 
   typename handle_type::behavior_type make_behavior() override {
-    auto err = core_.start(this, [this] {
-      return hooks().on_start ? hooks().on_start(this) : caf::error{};
-    });
+    // One control handler set per agent type, shared by all its instances; the default
+    // handler runs it (no per-agent or_else combinator).
+    static caf::message_handler control
+      = agent_core::control_handlers(&agent_actor::beat, &agent_actor::inspect_state);
+    auto err = core_.start(
+      this, [this] { return hooks().on_start ? hooks().on_start(this) : caf::error{}; }, &control);
     if (err) {
       this->quit(std::move(err));
       return unsafe(caf::behavior{});
     }
     register_self();
     auto user = code_->fn(this);
-    caf::message_handler mh{user.unbox().as_behavior_impl()};
-    // One control handler set per agent type, shared by all its instances.
-    static const caf::message_handler control
-      = agent_core::control_handlers(&agent_actor::beat, &agent_actor::inspect_state);
-    auto all = mh.or_else(control);
-    return unsafe(caf::behavior{all});
+    return unsafe(std::move(user.unbox()));
   }
 
   void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override {
@@ -197,7 +197,7 @@ private:
     auto self = static_cast<agent_actor*>(base);
     if (auto reg = self->core_.find_registry(self))
       self->request(reg, registry_timeout, registry::heartbeat_atom::value,
-                    self->core_.config().id.instance, self->core_.load())
+                    self->core_.config().instance(), self->core_.load())
         .then([](ok_atom) {},
               [self](caf::error& err) {
                 if (err == registry::registry_errc::unknown_agent)
@@ -207,7 +207,6 @@ private:
   }
 
   std::unique_ptr<agent_journal> make_journal() {
-    auto& id = core_.config().id;
     agent_journal::hooks h;
     h.apply = [this](std::string_view e) { return hooks().apply(this, e); };
     if (hooks().snapshot)
@@ -219,7 +218,8 @@ private:
       if (hooks().on_wipe)
         hooks().on_wipe(this);
     };
-    return std::make_unique<agent_journal>(core_.config().journal, journal_key(id.domain, id.name),
+    auto& cfg = core_.config();
+    return std::make_unique<agent_journal>(cfg.journal(), journal_key(cfg.domain(), cfg.name()),
                                            std::move(h));
   }
 

@@ -2,6 +2,7 @@
 #include "runtime/agent/agent_core.hpp"
 
 #include <caf/all.hpp>
+#include <caf/detail/default_invoke_result_visitor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "runtime/agent/agent_errc.hpp"
@@ -53,9 +54,9 @@ void bounce(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_
 
 } // namespace
 
-agent_core::agent_core(agent_config cfg)
+agent_core::agent_core(agent_instance cfg)
   : cfg_(std::move(cfg)) {
-  agent_meters::instance().attach(meter_, cfg_.id.domain, cfg_.type);
+  agent_meters::instance().attach(meter_, cfg_.domain(), cfg_.type());
 }
 
 bool agent_core::is_user_message(const caf::mailbox_element& x) {
@@ -90,21 +91,21 @@ bool agent_core::admit(caf::scheduled_actor* self, caf::mailbox_element& x,
   if (draining_.load(std::memory_order_acquire)) {
     meter_.rejected_draining.fetch_add(1, std::memory_order_relaxed);
     bounce(self, x, eu,
-           caf::make_error(agent_errc::draining, qualified_name(cfg_.id) + " is draining"));
+           caf::make_error(agent_errc::draining, cfg_.qualified_name() + " is draining"));
     return false;
   }
-  if (meter_.queued.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity) {
+  if (meter_.queued.fetch_add(1, std::memory_order_acq_rel) >= cfg_.mailbox_capacity()) {
     meter_.queued.fetch_sub(1, std::memory_order_acq_rel);
     auto n = meter_.rejected_overloaded.fetch_add(1, std::memory_order_relaxed);
     // Rate-limited: the first and then every 1000th refusal of any kind.
     if (!x.mid.is_request() && n % 1000 == 0)
       spdlog::warn("agent {}: mailbox full (capacity {}), dropped an asynchronous message "
                    "({} refused so far)",
-                   qualified_name(cfg_.id), cfg_.mailbox_capacity, n + 1);
+                   cfg_.qualified_name(), cfg_.mailbox_capacity(), n + 1);
     bounce(self, x, eu,
            caf::make_error(agent_errc::overloaded,
-                           qualified_name(cfg_.id) + " mailbox full (capacity "
-                             + std::to_string(cfg_.mailbox_capacity) + ")"));
+                           cfg_.qualified_name() + " mailbox full (capacity "
+                             + std::to_string(cfg_.mailbox_capacity()) + ")"));
     return false;
   }
   keep_trace(x);
@@ -122,22 +123,33 @@ void agent_core::after_user_message(caf::scheduled_actor* self, caf::invoke_mess
 }
 
 caf::error agent_core::start(caf::scheduled_actor* self,
-                             const std::function<caf::error()>& on_start) {
+                             const std::function<caf::error()>& on_start,
+                             caf::message_handler* control) {
   self->set_exception_handler([this](caf::scheduled_actor*, std::exception_ptr& ep) {
     auto what = describe(ep);
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     note_error("handler threw: " + what);
     // Runs inside the handler's trace scope: the line carries the request's trace id.
-    spdlog::warn("agent {}: handler threw: {}", qualified_name(cfg_.id), what);
-    return caf::make_error(agent_errc::handler_exception, qualified_name(cfg_.id) + ": " + what);
+    spdlog::warn("agent {}: handler threw: {}", cfg_.qualified_name(), what);
+    return caf::make_error(agent_errc::handler_exception, cfg_.qualified_name() + ": " + what);
   });
-  self->set_default_handler([this](caf::scheduled_actor*, caf::message_view& x)
+  self->set_default_handler([this, control](caf::scheduled_actor* s, caf::message_view& x)
                               -> caf::result<caf::message> {
+    // What or_else(control) did: the same visitor answers a match (or its promise does).
+    caf::detail::default_invoke_result_visitor<caf::scheduled_actor> visitor{s};
+    switch ((*control)(visitor, x.content())) {
+      case caf::match_case::match:
+        return caf::delegated<caf::message>{}; // answered (or to be) already
+      case caf::match_case::skip:
+        return caf::skip;
+      default:
+        break;
+    }
     ++unexpected_;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
     note_error(what);
-    return caf::make_error(agent_errc::unexpected_message, qualified_name(cfg_.id) + ": " + what);
+    return caf::make_error(agent_errc::unexpected_message, cfg_.qualified_name() + ": " + what);
   });
   self->set_exit_handler([this](caf::scheduled_actor* s, caf::exit_msg& em) {
     if (!em.reason)
@@ -170,7 +182,7 @@ void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
   // shortens the time in which discovery may still return this agent.
   if (registered_)
     if (auto reg = find_registry(self))
-      caf::anon_send(reg, registry::deregister_atom::value, cfg_.id.instance);
+      caf::anon_send(reg, registry::deregister_atom::value, cfg_.instance());
 }
 
 caf::error agent_core::suspend(caf::scheduled_actor* self) {
@@ -227,7 +239,15 @@ void agent_core::finish_drain(caf::scheduled_actor* self, std::string why) {
 }
 
 void agent_core::note_error(std::string what) {
-  last_error_ = std::move(what);
+  if (last_error_)
+    *last_error_ = std::move(what);
+  else
+    last_error_ = std::make_unique<std::string>(std::move(what));
+}
+
+const std::string& agent_core::last_error() const noexcept {
+  static const std::string none;
+  return last_error_ ? *last_error_ : none;
 }
 
 int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
@@ -236,12 +256,12 @@ int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
 }
 
 agent_status agent_core::status() const {
-  agent_status st{cfg_.id, lifecycle_.state(), cfg_.mailbox_capacity, {}, lifecycle_.history()};
+  agent_status st{cfg_.id(), lifecycle_.state(), cfg_.mailbox_capacity(), {}, lifecycle_.history()};
   st.counters.handled = meter_.handled.load(std::memory_order_relaxed);
   st.counters.errors = meter_.errors.load(std::memory_order_relaxed);
   st.counters.unexpected = unexpected_;
-  st.counters.restarts = cfg_.incarnation > 0 ? cfg_.incarnation - 1 : 0;
-  st.counters.last_error = last_error_;
+  st.counters.restarts = cfg_.incarnation() > 0 ? cfg_.incarnation() - 1 : 0;
+  st.counters.last_error = last_error();
   st.counters.rejected_overloaded = meter_.rejected_overloaded.load(std::memory_order_relaxed);
   st.counters.rejected_draining = meter_.rejected_draining.load(std::memory_order_relaxed);
   st.counters.mailbox_depth = meter_.queued.load(std::memory_order_relaxed);
@@ -307,7 +327,7 @@ caf::result<agent_snapshot> agent_core::inspect_with(caf::scheduled_actor* self,
     return inspect(self);
   } catch (const std::exception& e) {
     return caf::make_error(caf::sec::runtime_error,
-                           qualified_name(cfg_.id) + ": inspect hook threw: " + e.what());
+                           cfg_.qualified_name() + ": inspect hook threw: " + e.what());
   }
 }
 

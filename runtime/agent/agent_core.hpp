@@ -29,7 +29,7 @@ namespace smith::agent {
 /// (called from senders' threads); everything else runs on the agent.
 class agent_core {
 public:
-  explicit agent_core(agent_config cfg);
+  explicit agent_core(agent_instance cfg);
   /// Detaches the agent's meter (its counts stay in agent_meters' totals) and frees the
   /// trace map, if one was made.
   ~agent_core();
@@ -74,8 +74,11 @@ public:
   }
 
   /// Installs the exception, default and exit handlers and runs the
-  /// lifecycle to Active. Returns an error if `on_start` fails.
-  caf::error start(caf::scheduled_actor* self, const std::function<caf::error()>& on_start);
+  /// lifecycle to Active. Returns an error if `on_start` fails. The default handler runs
+  /// `control` (control_handlers, shared by the agent's type) on what the user's behavior does
+  /// not match, so that no agent pays for a combined behavior; then counts it unexpected.
+  caf::error start(caf::scheduled_actor* self, const std::function<caf::error()>& on_start,
+                   caf::message_handler* control);
 
   /// Called on every heartbeat tick; the typed agent sends the heartbeat (only it
   /// can `request`). A plain function pointer, so the handler needs no allocation.
@@ -116,7 +119,7 @@ public:
   /// Schedules the next beat_tick_atom, if heartbeats are configured.
   void schedule_heartbeat(caf::scheduled_actor* self) const;
 
-  const agent_config& config() const noexcept { return cfg_; }
+  const agent_instance& config() const noexcept { return cfg_; }
 
   // -- journal (event-sourced agents) ------------------------------------------
 
@@ -182,7 +185,7 @@ private:
   void notify_state(caf::scheduled_actor* self) const;
   int64_t now_ns(caf::scheduled_actor* self) const;
 
-  agent_config cfg_;
+  agent_instance cfg_;
   lifecycle lifecycle_;
   /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
   /// gate by senders and read by the agent.
@@ -193,7 +196,10 @@ private:
   std::unique_ptr<agent_journal> journal_;
   /// Messages no handler matched (handled and errors are in meter_).
   uint64_t unexpected_ = 0;
-  std::string last_error_;
+  /// The last error (note_error), made on the first one: 8 bytes until then.
+  std::unique_ptr<std::string> last_error_;
+  /// *last_error_, or an empty string.
+  const std::string& last_error() const noexcept;
   /// The reply tap and its in-flight counter, made on the first request (the tap shares the
   /// counter: it may outlive us).
   struct request_side {

@@ -46,16 +46,16 @@ caf::message_handler agent_core::memory_handlers() {
 
 void agent_core::fork_into(caf::scheduled_actor* self, agent_journal& j, const std::string& name,
                            memory_request why, memory_done done) {
-  if (auto id = make_agent_id(cfg_.id.domain, name, cfg_.id.version); !id)
+  if (auto id = make_agent_id(cfg_.domain(), name, cfg_.version()); !id)
     return done(std::move(id.error()));
-  j.fork(self, journal_key(cfg_.id.domain, name), std::move(why), std::move(done));
+  j.fork(self, journal_key(cfg_.domain(), name), std::move(why), std::move(done));
 }
 
 caf::result<uint64_t> agent_core::memory_op(caf::scheduled_actor* self, const char* what,
                                             memory_fn fn) {
   if (!journal_)
     return caf::make_error(agent_errc::no_journal,
-                           qualified_name(cfg_.id) + " keeps no journal: cannot " + what);
+                           cfg_.qualified_name() + " keeps no journal: cannot " + what);
   auto rp = self->make_response_promise<uint64_t>();
   fn(*journal_, [this, rp, what = std::string{what}](caf::expected<uint64_t> x) mutable {
     if (x) {

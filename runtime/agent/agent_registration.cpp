@@ -15,14 +15,14 @@ registry::registry_actor agent_core::find_registry(caf::scheduled_actor* self) c
 
 registry::agent_record agent_core::record(caf::scheduled_actor* self) const {
   registry::agent_record r;
-  r.id = cfg_.id;
+  r.id = cfg_.id();
   r.handle = caf::actor_cast<caf::actor>(self);
-  for (auto& c : cfg_.capabilities)
+  for (auto& c : cfg_.capabilities())
     r.capabilities.push_back({c.name, c.version, c.metadata});
   r.state = lifecycle_state::active; // what it is once registration completes
-  r.node = cfg_.node;
-  r.heartbeats = cfg_.heartbeat_interval.count() > 0;
-  r.agent_type = cfg_.type;
+  r.node = cfg_.node();
+  r.heartbeats = cfg_.heartbeat_interval().count() > 0;
+  r.agent_type = cfg_.type();
   r.load = load();
   return r;
 }
@@ -39,11 +39,11 @@ void agent_core::on_registered(caf::scheduled_actor* self) {
 void agent_core::on_registration_failed(caf::scheduled_actor* self, caf::error err) {
   note_error("registration failed: " + self->home_system().render(err));
   if (lifecycle_.state() == lifecycle_state::registering) {
-    transition(self, lifecycle_state::unregistered, last_error_);
+    transition(self, lifecycle_state::unregistered, last_error());
     self->quit(std::move(err));
     return;
   }
-  spdlog::warn("agent {}: {}", qualified_name(cfg_.id), last_error_);
+  spdlog::warn("agent {}: {}", cfg_.qualified_name(), last_error());
 }
 
 registry::load_info agent_core::load() const {
@@ -52,8 +52,8 @@ registry::load_info agent_core::load() const {
 }
 
 void agent_core::schedule_heartbeat(caf::scheduled_actor* self) const {
-  if (cfg_.heartbeat_interval.count() > 0)
-    caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), cfg_.heartbeat_interval,
+  if (cfg_.heartbeat_interval().count() > 0)
+    caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), cfg_.heartbeat_interval(),
                            beat_tick_atom::value);
 }
 
@@ -61,7 +61,7 @@ void agent_core::notify_state(caf::scheduled_actor* self) const {
   if (!registered_)
     return;
   if (auto reg = find_registry(self))
-    caf::anon_send(reg, registry::state_atom::value, cfg_.id.instance, lifecycle_.state());
+    caf::anon_send(reg, registry::state_atom::value, cfg_.instance(), lifecycle_.state());
 }
 
 } // namespace smith::agent

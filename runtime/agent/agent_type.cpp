@@ -3,16 +3,41 @@
 
 #include <caf/actor_system.hpp>
 
+#include "runtime/agent/agent_errc.hpp"
+#include "runtime/core/token.hpp"
+
 namespace smith::agent {
 
 namespace {
 
-/// What every child of one pool shares: its type, domain and options.
+/// What every child of one pool shares: its type, domain and options, and the profile that
+/// every agent of the pool points to.
 struct agent_child_pool {
   std::shared_ptr<const agent_type> type;
   std::string domain;
   std::shared_ptr<const instance_options> opts;
+  std::shared_ptr<const agent_profile> profile;
+  /// Why the domain, or else the type's version, is not valid (checked once), or none.
+  caf::error bad_domain;
+  caf::error bad_version;
 };
+
+/// The profile of every agent of type `type` in `domain` started with `opts`.
+std::shared_ptr<const agent_profile> agent_child_profile(const agent_type& type,
+                                                         const std::string& domain,
+                                                         const instance_options& opts) {
+  auto p = std::make_shared<agent_profile>();
+  p->domain = domain;
+  p->version = type.version;
+  p->type = type.name;
+  p->node = opts.node;
+  p->mailbox_capacity = opts.mailbox_capacity;
+  p->heartbeat_interval = opts.heartbeat_interval;
+  p->settings = opts.settings;
+  p->capabilities = type.capabilities;
+  p->journal = opts.journal;
+  return p;
+}
 
 /// The pool of (type, domain, opts): a pool's specs are built one after another, so the
 /// previous one is reused while it lives and matches. A start closure then holds one pointer.
@@ -22,8 +47,13 @@ std::shared_ptr<const agent_child_pool> agent_child_pool_of(std::shared_ptr<cons
   thread_local std::weak_ptr<const agent_child_pool> last;
   if (auto p = last.lock(); p && p->type == type && p->opts == opts && p->domain == domain)
     return p;
+  auto profile = agent_child_profile(*type, domain, *opts);
+  // The name is checked per start; the parts every child shares, here once.
+  auto bad_domain = validate_agent_id(domain, "x", "0.0.0");
+  auto bad_version = validate_agent_id("x", "x", type->version);
   auto p = std::make_shared<const agent_child_pool>(
-    agent_child_pool{std::move(type), std::move(domain), std::move(opts)});
+    agent_child_pool{std::move(type), std::move(domain), std::move(opts), std::move(profile),
+                     std::move(bad_domain), std::move(bad_version)});
   last = p;
   return p;
 }
@@ -38,17 +68,20 @@ supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std:
   cs.restart = opts->restart;
   cs.shutdown = opts->shutdown;
   cs.backoff = opts->backoff;
-  cs.start = [pool = agent_child_pool_of(std::move(type), std::move(domain), std::move(opts))](
+  auto pool = agent_child_pool_of(std::move(type), std::move(domain), std::move(opts));
+  cs.template_key = pool; // the closure below differs by nothing but the id it is given
+  cs.start = [pool = std::move(pool)](
                const supervision::start_context& ctx) -> caf::expected<caf::actor> {
     auto& type = *pool->type;
-    auto& opts = *pool->opts;
-    auto id = make_agent_id(pool->domain, ctx.id, type.version);
-    if (!id)
-      return std::move(id.error());
-    agent_config cfg{std::move(*id), opts.mailbox_capacity, ctx.incarnation, opts.settings,
-                     type.capabilities, opts.heartbeat_interval, opts.node, type.name,
-                     opts.journal};
-    return type.spawn(ctx.system, std::move(cfg));
+    // make_agent_id's checks in its order, the shared parts' results computed once.
+    if (pool->bad_domain)
+      return pool->bad_domain;
+    if (auto why = token_error(ctx.id))
+      return caf::make_error(agent_errc::invalid_name, "agent name '" + ctx.id + "' " + *why);
+    if (pool->bad_version)
+      return pool->bad_version;
+    return type.spawn(ctx.system,
+                      agent_instance{ctx.id, uuid::random(), ctx.incarnation, pool->profile});
   };
   return cs;
 }

@@ -25,7 +25,8 @@ struct agent_type {
   std::string version;
   std::vector<capability> capabilities;
   /// Spawns one instance; never throws (exceptions inside count as failed starts).
-  std::function<caf::actor(caf::actor_system&, agent_config)> spawn;
+  /// An agent_config converts to the agent_instance.
+  std::function<caf::actor(caf::actor_system&, agent_instance)> spawn;
   /// The type's wire actions (runtime/agent/endpoint.hpp); null or empty = reachable
   /// in-process only. Shared and immutable.
   std::shared_ptr<const endpoint_table> endpoints;
@@ -42,7 +43,7 @@ agent_type make_agent_type(std::string name, std::string version, std::vector<ca
   // One copy of the behavior function and hooks for every instance of the type.
   auto code = std::make_shared<const typename actor_type::code>(
     typename actor_type::code{std::move(fn), std::move(hooks)});
-  auto spawn = [code](caf::actor_system& sys, agent_config cfg) {
+  auto spawn = [code](caf::actor_system& sys, agent_instance cfg) {
     return caf::actor_cast<caf::actor>(sys.spawn<actor_type>(std::move(cfg), code));
   };
   return {std::move(name), std::move(version), std::move(caps), std::move(spawn),

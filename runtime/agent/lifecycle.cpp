@@ -41,7 +41,7 @@ caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string 
     return caf::make_error(agent_errc::illegal_transition,
                            std::string{"cannot go from "} + to_string(state_) + " to "
                              + to_string(to));
-  if (later_.empty() && started_ < first_.size() && reason.size() <= sizeof(first_[0].reason)) {
+  if (!later_ && started_ < first_.size() && reason.size() <= sizeof(first_[0].reason)) {
     auto& c = first_[started_++];
     c.at_ns = at_ns;
     c.from = state_;
@@ -49,7 +49,9 @@ caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string 
     c.reason_size = static_cast<uint8_t>(reason.size());
     reason.copy(c.reason, reason.size());
   } else {
-    later_.push_back({state_, to, at_ns, std::move(reason)});
+    if (!later_)
+      later_ = std::make_unique<std::vector<lifecycle_transition>>();
+    later_->push_back({state_, to, at_ns, std::move(reason)});
   }
   state_ = to;
   return {};
@@ -57,12 +59,13 @@ caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string 
 
 std::vector<lifecycle_transition> lifecycle::history() const {
   std::vector<lifecycle_transition> out;
-  out.reserve(started_ + later_.size());
+  out.reserve(started_ + (later_ ? later_->size() : 0));
   for (size_t i = 0; i < started_; ++i) {
     auto& c = first_[i];
     out.push_back({c.from, c.to, c.at_ns, std::string{c.reason, c.reason_size}});
   }
-  out.insert(out.end(), later_.begin(), later_.end());
+  if (later_)
+    out.insert(out.end(), later_->begin(), later_->end());
   return out;
 }
 

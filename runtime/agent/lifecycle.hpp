@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,8 @@ private:
   };
   uint8_t started_ = 0; // entries of first_ in use
   std::array<compact_transition, start_transitions> first_;
-  std::vector<lifecycle_transition> later_;
+  /// Made on the first transition that does not fit first_ (8 bytes until then).
+  std::unique_ptr<std::vector<lifecycle_transition>> later_;
 };
 
 template <class Inspector>

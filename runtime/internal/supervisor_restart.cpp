@@ -9,11 +9,11 @@ namespace smith::supervision::internal {
 
 caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
   auto inc = c.incarnation + 1;
-  start_context ctx{self_->system(), caf::actor_cast<caf::actor>(self_), c.spec.id, inc,
+  start_context ctx{self_->system(), caf::actor_cast<caf::actor>(self_), c.id, inc,
                     spec_.path};
   caf::expected<caf::actor> res = caf::make_error(supervision_errc::start_failed);
   try {
-    res = c.spec.start(ctx);
+    res = c.spec->start(ctx);
   } catch (const std::exception& e) {
     res = caf::make_error(supervision_errc::start_failed, std::string{"start threw: "} + e.what());
   } catch (...) {
@@ -22,7 +22,7 @@ caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
   if (res && !*res)
     res = caf::make_error(supervision_errc::start_failed, "start returned an invalid handle");
   if (!res) {
-    emit(event_kind::start_failed, c.spec.id, describe(res.error()), c.incarnation);
+    emit(event_kind::start_failed, c.id, describe(res.error()), c.incarnation);
     return std::move(res.error());
   }
   set_handle(c, std::move(*res));
@@ -33,15 +33,15 @@ caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
     ++c.restarts;
   // Monitoring reports every exit; no link (see running_ in the header).
   self_->monitor(c.handle);
-  emit(is_restart ? event_kind::child_restarted : event_kind::child_started, c.spec.id, {}, inc);
+  emit(is_restart ? event_kind::child_restarted : event_kind::child_started, c.id, {}, inc);
   return {};
 }
 
 void supervisor_state::handle_exit(child_record& c, caf::error reason) {
   // OTP do_restart/4: permanent always; transient unless normal or shutdown.
   bool clean = !reason || is_shutdown(reason);
-  if (c.spec.restart == restart_type::permanent
-      || (c.spec.restart == restart_type::transient && !clean)) {
+  if (c.spec->restart == restart_type::permanent
+      || (c.spec->restart == restart_type::transient && !clean)) {
     restart(c);
     return;
   }
@@ -49,15 +49,15 @@ void supervisor_state::handle_exit(child_record& c, caf::error reason) {
 }
 
 void supervisor_state::del_child_and_maybe_shutdown(child_record& c) {
-  bool significant = c.spec.significant;
-  auto id = c.spec.id;
-  if (c.spec.restart == restart_type::temporary)
+  bool significant = c.spec->significant;
+  auto id = c.id;
+  if (c.spec->restart == restart_type::temporary)
     erase(id);
   if (!significant || spec_.flags.auto_shutdown_ == auto_shutdown::never)
     return;
   if (spec_.flags.auto_shutdown_ == auto_shutdown::all_significant) {
     for (auto& other : children_)
-      if (other.spec.significant && other.status != child_status::undefined)
+      if (other.spec->significant && other.status != child_status::undefined)
         return; // a significant child is still alive or coming back
   }
   emit(event_kind::auto_shutdown, id, "significant child terminated", 0);
@@ -66,7 +66,7 @@ void supervisor_state::del_child_and_maybe_shutdown(child_record& c) {
 
 void supervisor_state::restart(child_record& c) {
   if (!window_.add(now())) {
-    emit(event_kind::gave_up, c.spec.id,
+    emit(event_kind::gave_up, c.id,
          "reached_max_restart_intensity (intensity " + std::to_string(window_.intensity())
            + " within " + std::to_string(window_.period().count()) + " ms)",
          c.incarnation);
@@ -74,18 +74,18 @@ void supervisor_state::restart(child_record& c) {
                    true);
     return;
   }
-  if (!c.spec.backoff.enabled()) {
+  if (!c.spec->backoff.enabled()) {
     restart_with_strategy(c);
     return;
   }
-  if (now() - c.started_at >= c.spec.backoff.reset_after)
+  if (now() - c.started_at >= c.spec->backoff.reset_after)
     c.backoff_attempt = 0;
   std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto delay = backoff_delay(c.spec.backoff, c.backoff_attempt++, unit(rng_));
+  auto delay = backoff_delay(c.spec->backoff, c.backoff_attempt++, unit(rng_));
   c.status = child_status::restarting;
-  emit(event_kind::restart_delayed, c.spec.id, "backoff " + std::to_string(delay.count()) + " ms",
+  emit(event_kind::restart_delayed, c.id, "backoff " + std::to_string(delay.count()) + " ms",
        c.incarnation);
-  self_->delayed_send(self_, delay, try_again_atom::value, c.spec.id, c.incarnation, false);
+  self_->delayed_send(self_, delay, try_again_atom::value, c.id, c.incarnation, false);
 }
 
 void supervisor_state::on_try_again(const std::string& id, uint64_t incarnation,
@@ -130,40 +130,40 @@ void supervisor_state::schedule_retry(child_record& c) {
   // responsive; every retry consumes intensity, so a failing child cannot spin.
   c.status = child_status::restarting;
   std::chrono::milliseconds delay{0};
-  if (c.spec.backoff.enabled()) {
+  if (c.spec->backoff.enabled()) {
     std::uniform_real_distribution<double> unit{0.0, 1.0};
-    delay = backoff_delay(c.spec.backoff, c.backoff_attempt++, unit(rng_));
+    delay = backoff_delay(c.spec->backoff, c.backoff_attempt++, unit(rng_));
   }
   if (delay.count() == 0)
-    self_->send(self_, try_again_atom::value, c.spec.id, c.incarnation, true);
+    self_->send(self_, try_again_atom::value, c.id, c.incarnation, true);
   else
-    self_->delayed_send(self_, delay, try_again_atom::value, c.spec.id, c.incarnation, true);
+    self_->delayed_send(self_, delay, try_again_atom::value, c.id, c.incarnation, true);
 }
 
 void supervisor_state::plan_terminate_range(size_t first, size_t last_excl) {
   for (size_t i = last_excl; i-- > first;)
     if (children_[i].status == child_status::running)
-      plan_.push_back({plan_step::kind::terminate, children_[i].spec.id, {}});
+      plan_.push_back({plan_step::kind::terminate, children_[i].id, {}});
 }
 
 void supervisor_state::plan_start_range(size_t first, size_t last_excl) {
   for (size_t i = first; i < last_excl; ++i)
-    if (children_[i].spec.restart != restart_type::temporary)
-      plan_.push_back({plan_step::kind::start, children_[i].spec.id, {}});
+    if (children_[i].spec->restart != restart_type::temporary)
+      plan_.push_back({plan_step::kind::start, children_[i].id, {}});
 }
 
 bool supervisor_state::begin_terminate(child_record& c) {
   c.status = child_status::terminating;
-  c.remove_after_terminate = c.spec.restart == restart_type::temporary;
-  awaiting_ = c.spec.id;
-  switch (c.spec.shutdown.kind) {
+  c.remove_after_terminate = c.spec->restart == restart_type::temporary;
+  awaiting_ = c.id;
+  switch (c.spec->shutdown.kind) {
     case shutdown_spec::mode::brutal_kill:
       self_->send_exit(c.handle, caf::exit_reason::kill);
       break;
     case shutdown_spec::mode::timeout:
       self_->send_exit(c.handle, caf::exit_reason::user_shutdown);
-      self_->delayed_send(self_, c.spec.shutdown.timeout, shutdown_timeout_atom::value,
-                          c.spec.id, c.incarnation);
+      self_->delayed_send(self_, c.spec->shutdown.timeout, shutdown_timeout_atom::value,
+                          c.id, c.incarnation);
       break;
     case shutdown_spec::mode::infinity:
       self_->send_exit(c.handle, caf::exit_reason::user_shutdown);
@@ -173,12 +173,12 @@ bool supervisor_state::begin_terminate(child_record& c) {
 }
 
 void supervisor_state::finish_terminate(child_record& c, const caf::error& reason) {
-  emit(event_kind::child_terminated, c.spec.id, describe(reason), c.incarnation);
+  emit(event_kind::child_terminated, c.id, describe(reason), c.incarnation);
   set_handle(c, nullptr);
   c.status = child_status::undefined;
   awaiting_.clear();
   if (c.remove_after_terminate)
-    erase(c.spec.id);
+    erase(c.id);
 }
 
 void supervisor_state::run_plan() {

@@ -46,7 +46,7 @@ void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
     if (auto err = start_one(c, false)) {
       // OTP: a failed initial start stops what was started and fails the supervisor.
       begin_shutdown(caf::make_error(supervision_errc::start_failed,
-                                     "child '" + c.spec.id + "': " + describe(err)),
+                                     "child '" + c.id + "': " + describe(err)),
                      true);
       return;
     }
@@ -64,7 +64,7 @@ caf::expected<caf::actor> supervisor_state::start_child(child_spec spec) {
                 spec.id);
   auto& c = append(std::move(spec));
   if (auto err = start_one(c, false)) {
-    erase(c.spec.id); // OTP does not keep the spec of a child that failed to start
+    erase(c.id); // OTP does not keep the spec of a child that failed to start
     return err;
   }
   return c.handle;
@@ -83,7 +83,7 @@ void supervisor_state::terminate_child(const std::string& id,
   }
   if (c->status == child_status::restarting) {
     c->status = child_status::undefined; // cancels the pending restart
-    if (c->spec.restart == restart_type::temporary)
+    if (c->spec->restart == restart_type::temporary)
       erase(id);
     rp.deliver(ok_atom::value);
     return;
@@ -132,7 +132,7 @@ std::vector<child_info> supervisor_state::which_children() const {
   std::vector<child_info> out;
   out.reserve(children_.size());
   for (auto& c : children_)
-    out.push_back(child_info{c.spec.id, c.handle, c.spec.type, c.status, c.spec.restart,
+    out.push_back(child_info{c.id, c.handle, c.spec->type, c.status, c.spec->restart,
                              c.incarnation, c.restarts});
   return out;
 }
@@ -143,7 +143,7 @@ child_counts supervisor_state::count_children() const {
     ++n.specs;
     if (c.status == child_status::running)
       ++n.active;
-    if (c.spec.type == child_type::supervisor)
+    if (c.spec->type == child_type::supervisor)
       ++n.supervisors;
     else
       ++n.workers;
@@ -177,9 +177,9 @@ void supervisor_state::on_down(const caf::down_msg& msg) {
   }
   set_handle(*c, nullptr);
   c->status = child_status::undefined;
-  emit(event_kind::child_exited, c->spec.id, describe(msg.reason), c->incarnation);
+  emit(event_kind::child_exited, c->id, describe(msg.reason), c->incarnation);
   if (busy()) {
-    deferred_exits_.push_back({c->spec.id, c->incarnation, msg.reason});
+    deferred_exits_.push_back({c->id, c->incarnation, msg.reason});
     return;
   }
   handle_exit(*c, msg.reason);
@@ -206,7 +206,7 @@ caf::expected<caf::actor> supervisor_state::clone_child(const std::string& from,
   auto* c = find(from);
   if (c == nullptr)
     return errc(supervision_errc::not_found, from);
-  auto spec = c->spec;
+  auto spec = *c->spec;
   spec.id = to;
   return start_child(std::move(spec));
 }
@@ -219,8 +219,8 @@ void supervisor_state::when_idle(std::function<void()> fn) {
 }
 
 child_record* supervisor_state::find(const std::string& id) {
-  auto i = by_id_.find(id);
-  return i != by_id_.end() ? &children_[i->second] : nullptr;
+  auto i = by_id_.find(std::string_view{id});
+  return i != by_id_.end() ? &children_[i->index] : nullptr;
 }
 
 const child_record* supervisor_state::find(const std::string& id) const {
@@ -235,10 +235,38 @@ child_record* supervisor_state::find(const caf::actor_addr& addr) {
 }
 
 child_record& supervisor_state::append(child_spec spec) {
-  by_id_[spec.id] = children_.size();
   children_.push_back(child_record{});
-  children_.back().spec = std::move(spec);
-  return children_.back();
+  auto& c = children_.back();
+  c.id = std::move(spec.id);
+  spec.id.clear();
+  c.spec = share_spec(std::move(spec));
+  by_id_.insert(child_slot{children_.size() - 1}); // callers checked that the id is new
+  return c;
+}
+
+namespace {
+
+/// Whether `x` and `y` (ids aside) start, restart and stop their children alike.
+bool supervisor_same_template(const child_spec& x, const child_spec& y) {
+  auto& a = x.backoff;
+  auto& b = y.backoff;
+  return x.template_key && x.template_key == y.template_key && x.restart == y.restart
+         && x.shutdown.kind == y.shutdown.kind && x.shutdown.timeout == y.shutdown.timeout
+         && x.type == y.type && x.significant == y.significant && a.initial == b.initial
+         && a.max == b.max && a.multiplier == b.multiplier && a.jitter == b.jitter
+         && a.reset_after == b.reset_after;
+}
+
+} // namespace
+
+std::shared_ptr<const child_spec> supervisor_state::share_spec(child_spec spec) const {
+  // children_.back() is the record being filled in: its predecessor is the candidate.
+  if (children_.size() >= 2) {
+    auto& prev = children_[children_.size() - 2].spec;
+    if (supervisor_same_template(*prev, spec))
+      return prev;
+  }
+  return std::make_shared<const child_spec>(std::move(spec));
 }
 
 void supervisor_state::set_handle(child_record& c, caf::actor handle) {
@@ -251,17 +279,20 @@ void supervisor_state::set_handle(child_record& c, caf::actor handle) {
 }
 
 void supervisor_state::erase(std::string id) {
-  auto i = by_id_.find(id);
+  auto i = by_id_.find(std::string_view{id});
   if (i == by_id_.end())
     return;
-  children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i->second));
-  // Rare (temporary children, delete_child): re-index the shifted tail.
+  auto gone = i->index;
   by_id_.erase(i);
-  for (size_t k = 0; k < children_.size(); ++k) {
-    by_id_[children_[k].spec.id] = k;
+  children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(gone));
+  // Rare (temporary children, delete_child): re-index the shifted tail. A slot keeps naming
+  // the same child (and hashing alike) once its index follows it down.
+  for (auto& slot : by_id_)
+    if (slot.index > gone)
+      --slot.index;
+  for (size_t k = gone; k < children_.size(); ++k)
     if (children_[k].handle)
       (*running_)[children_[k].handle.address()].index = k;
-  }
 }
 
 void supervisor_state::emit(event_kind kind, const std::string& child, std::string reason,

@@ -7,7 +7,9 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -21,15 +23,49 @@ namespace smith::supervision::internal {
 
 /// One child as the supervisor tracks it.
 struct child_record {
-  child_spec spec;
+  std::string id;
+  /// The rest of the child's spec (its id is empty), shared with the consecutive children
+  /// made from the same template (child_spec::template_key): one copy per pool.
+  std::shared_ptr<const child_spec> spec;
   caf::actor handle;
-  child_status status = child_status::undefined;
   uint64_t incarnation = 0;
   uint64_t restarts = 0;
-  uint32_t backoff_attempt = 0;
   restart_window::time_point started_at{};
+  uint32_t backoff_attempt = 0;
+  child_status status = child_status::undefined;
   /// Set while terminating a temporary child that must vanish afterwards.
   bool remove_after_terminate = false;
+};
+
+/// An entry of the id index: a child's position in the supervisor's children. `index` moves
+/// down when an earlier child is erased; the entry keeps naming the same child.
+struct child_slot {
+  mutable size_t index;
+};
+
+/// Hashes a slot by its child's id, so the index holds no copy of the ids (heterogeneous:
+/// a lookup takes the id itself). Not cached in the nodes: a moved index rehashes right.
+struct child_slot_hash {
+  using is_transparent = void;
+  const std::vector<child_record>* children;
+  size_t operator()(std::string_view id) const noexcept {
+    return std::hash<std::string_view>{}(id);
+  }
+  size_t operator()(const child_slot& s) const noexcept {
+    return (*this)((*children)[s.index].id);
+  }
+};
+
+/// Compares slots (and ids) by their children's ids.
+struct child_slot_equal {
+  using is_transparent = void;
+  const std::vector<child_record>* children;
+  std::string_view id_of(const child_slot& s) const noexcept { return (*children)[s.index].id; }
+  std::string_view id_of(std::string_view id) const noexcept { return id; }
+  template <class X, class Y>
+  bool operator()(const X& x, const Y& y) const noexcept {
+    return id_of(x) == id_of(y);
+  }
 };
 
 /// A step of a multi-child operation (restart of several children, shutdown).
@@ -90,6 +126,8 @@ private:
   void erase(std::string id); // by value: callers pass ids owned by the erased record
   /// Appends a record and indexes its id.
   child_record& append(child_spec spec);
+  /// `spec` without its id, as the previous child's shared spec if it has the same template.
+  std::shared_ptr<const child_spec> share_spec(child_spec spec) const;
   /// Sets or clears a child's running handle, keeping running_ in step.
   void set_handle(child_record& c, caf::actor handle);
 
@@ -116,7 +154,9 @@ private:
   supervisor_options opts_;
   std::vector<child_record> children_;
   // O(1) lookups: supervisors may own 100k children (pools of agents).
-  std::unordered_map<std::string, size_t> by_id_;
+  // Slots hash their child's id; append() inserts only after the record is in place.
+  std::unordered_set<child_slot, child_slot_hash, child_slot_equal> by_id_{
+    0, child_slot_hash{&children_}, child_slot_equal{&children_}};
   /// A running child: its index in children_ and its handle.
   struct running_child {
     size_t index;

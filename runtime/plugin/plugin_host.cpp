@@ -21,7 +21,7 @@ namespace {
 void lease_factories(domain::domain_descriptor& d, const std::shared_ptr<actor_lease>& lease) {
   for (auto& t : d.agents) {
     auto inner = std::move(t.spawn);
-    t.spawn = [inner, lease](caf::actor_system& sys, agent::agent_config cfg) {
+    t.spawn = [inner, lease](caf::actor_system& sys, agent::agent_instance cfg) {
       auto a = inner(sys, std::move(cfg));
       if (a)
         lease->track(a);

@@ -52,7 +52,8 @@ constexpr uint64_t sdk_layout_of() {
 /// to the SDK surface that plugins embed belongs in this list.
 constexpr uint64_t sdk_layout_stamp() {
   return detail::sdk_layout_of<
-    agent::agent_core, agent::agent_config, agent::agent_id, agent::capability,
+    agent::agent_core, agent::agent_config, agent::agent_instance, agent::agent_profile,
+    agent::uuid, agent::agent_id, agent::capability,
     agent::agent_type, agent::instance_options, agent::journal_binding, agent::agent_snapshot,
     agent::agent_status, agent::agent_counters, agent::lifecycle_transition, agent::endpoint,
     agent::endpoint_table, domain::domain_descriptor, domain::pool_defaults,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -76,6 +77,10 @@ struct child_spec {
   bool significant = false;
   /// Optional delay between a crash and its restart (beyond OTP).
   backoff_spec backoff;
+  /// Optional (beyond OTP): specs with the same non-null key start their children with the
+  /// same function, up to the id it is given (agent_child sets its pool). A supervisor keeps
+  /// one copy of such consecutive specs when their other fields are equal too.
+  std::shared_ptr<const void> template_key;
 };
 
 /// Renders a restart type in OTP's spelling ("permanent", ...).

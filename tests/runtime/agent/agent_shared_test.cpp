@@ -113,3 +113,31 @@ TEST_CASE("agent_meters keeps a type's live meters and folds those that leave") 
   for (auto n : t.live_by_state)
     CHECK(n == 0);
 }
+
+TEST_CASE("an agent keeps its configured identity and settings, odd instance texts included") {
+  caf::actor_system_config cfg;
+  configure_actor_system(cfg);
+  caf::actor_system sys{cfg};
+  auto type = calc_type();
+  auto c = calc_config(7);
+  auto uuid_instance = c.id.instance;
+  c.settings = {{"greeting", "hi"}};
+  c.node = "node-x";
+  auto plain = caf::actor_cast<calc_actor>(type.spawn(sys, c));
+  c.id.name = "odd";
+  c.id.instance = "x-uuid"; // hand-made ids (tests, tools) are kept as they are
+  auto odd = caf::actor_cast<calc_actor>(type.spawn(sys, c));
+  caf::scoped_actor self{sys};
+  auto status_of = [&](const calc_actor& a) {
+    agent_status out;
+    self->request(a, 5s, status_atom::value).receive([&](agent_status& st) { out = st; },
+                                                     [](caf::error& e) { FAIL(caf::to_string(e)); });
+    return out;
+  };
+  auto st = status_of(plain);
+  CHECK(st.id == agent_id{"tests", "calc", uuid_instance, "1.2.3"});
+  CHECK(st.mailbox_capacity == 7);
+  CHECK(status_of(odd).id == agent_id{"tests", "odd", "x-uuid", "1.2.3"});
+  for (auto& a : {plain, odd})
+    self->send_exit(a, caf::exit_reason::kill);
+}

@@ -93,3 +93,27 @@ TEST_CASE("an illegal lifecycle transition is refused and changes nothing") {
   CHECK_FALSE(is_legal(s::draining, s::active));
   CHECK_FALSE(is_legal(s::registered, s::suspended));
 }
+
+TEST_CASE("a uuid renders in canonical form, parses back, and refuses anything else") {
+  for (int i = 0; i < 100; ++i) {
+    auto u = uuid::random();
+    auto text = to_string(u);
+    CAPTURE(text);
+    CHECK(text.size() == 36);
+    CHECK(text[14] == '4');
+    auto back = uuid::parse(text);
+    REQUIRE(back);
+    CHECK(*back == u);
+  }
+  auto u = uuid::parse("0123abcd-ef01-4234-9567-89abcdef0123");
+  REQUIRE(u);
+  CHECK(to_string(*u) == "0123abcd-ef01-4234-9567-89abcdef0123");
+  for (auto bad : {"", "x-uuid", "0123ABCD-ef01-4234-9567-89abcdef0123",
+                   "0123abcd-ef01-4234-9567-89abcdef012", "0123abcd-ef01-4234-9567-89abcdef01234",
+                   "0123abcdxef01-4234-9567-89abcdef0123", "0123abcd-ef01-4234-9567-89abcdef012g",
+                   "00000000-0000-0000-0000-000000000000"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(uuid::parse(bad));
+  }
+  CHECK(to_string(uuid{}).empty());
+}

@@ -212,3 +212,39 @@ TEST_CASE("sup_flags answers the supervisor's strategy, intensity and period") {
   CHECK(flags->period == 1234ms);
   CHECK(flags->auto_shutdown_ == auto_shutdown::never);
 }
+
+TEST_CASE("deleting a middle child keeps the others reachable by id and restarted on a crash") {
+  dyn_fixture f;
+  for (auto id : {"a", "b", "c", "d"})
+    REQUIRE(f.ts.request<caf::actor>(f.sup, start_child_atom::value, worker(id, f.log)));
+  CHECK_FALSE(f.ts.request_void(f.sup, terminate_child_atom::value, std::string{"b"}));
+  CHECK_FALSE(f.ts.request_void(f.sup, delete_child_atom::value, std::string{"b"}));
+  auto d = child_of(f.ts, f.sup, "d");
+  REQUIRE(d);
+  crash(f.ts, f.sup, "d"); // found by its address after the index moved down
+  auto d2 = child_of(f.ts, f.sup, "d");
+  REQUIRE(d2);
+  CHECK(d2 != d);
+  CHECK(incarnations(f.ts, f.sup) == std::vector<uint64_t>{1, 1, 2});
+  CHECK(child_of(f.ts, f.sup, "a"));
+  CHECK(child_of(f.ts, f.sup, "c"));
+  CHECK_FALSE(child_of(f.ts, f.sup, "b"));
+}
+
+TEST_CASE("specs sharing a template key keep their own restart types") {
+  auto key = std::make_shared<int>(0);
+  auto log = make_log();
+  supervisor_spec spec;
+  for (auto [id, restart] : {std::pair{"p", restart_type::permanent},
+                             std::pair{"q", restart_type::permanent},
+                             std::pair{"t", restart_type::temporary}}) {
+    auto cs = worker(id, log, restart);
+    cs.template_key = key;
+    spec.children.push_back(std::move(cs));
+  }
+  dyn_fixture f{std::move(spec)};
+  crash(f.ts, f.sup, "q");
+  crash(f.ts, f.sup, "t");
+  CHECK(incarnations(f.ts, f.sup) == std::vector<uint64_t>{1, 2});
+  CHECK(*log == std::vector<std::string>{"p#1", "q#1", "t#1", "q#2"});
+}
