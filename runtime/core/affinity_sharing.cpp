@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include <caf/scheduled_actor.hpp>
+#include <caf/scheduler/coordinator.hpp>
 
 namespace smith::core {
 
