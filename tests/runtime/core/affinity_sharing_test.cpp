@@ -12,6 +12,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/core/system_setup.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace std::chrono_literals;
 
@@ -109,6 +110,7 @@ TEST_CASE("a ping-pong pair on one worker does not starve the central queue") {
   affinity_system_config cfg{1};
   caf::actor_system sys{cfg};
   auto stop = std::make_shared<std::atomic<bool>>(false);
+  auto bounces = std::make_shared<std::atomic<int64_t>>(0);
   auto stopped = std::make_shared<std::promise<int64_t>>();
   // Two actors bounce a counter for as long as `stop` is false; each bounce is a slot job.
   auto bouncer = [=](caf::event_based_actor* self, int) -> caf::behavior {
@@ -117,6 +119,7 @@ TEST_CASE("a ping-pong pair on one worker does not starve the central queue") {
         stopped->set_value(n);
         return;
       }
+      bounces->store(n + 1);
       self->send(peer, n + 1, caf::actor_cast<caf::actor>(self));
     }};
   };
@@ -126,6 +129,9 @@ TEST_CASE("a ping-pong pair on one worker does not starve the central queue") {
     return {[=](caf::atom_value) { stop->store(true); }};
   }, 0);
   caf::anon_send(a, int64_t{0}, b);
+  // Only once the pair bounces: sent earlier, the stop may overtake the first bounce (the
+  // actors' start-up jobs share the central queue with it).
+  REQUIRE(smith::test::eventually([&] { return bounces->load() > 0; }, 10s));
   // From outside the scheduler: the central queue, behind the pair's slot jobs.
   caf::anon_send(stopper, caf::atom("stop"));
   auto f = stopped->get_future();
