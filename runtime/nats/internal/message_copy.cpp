@@ -11,20 +11,7 @@ namespace smith::nats::internal {
 namespace {
 
 void copy_headers(natsMsg* msg, header_list& out) {
-  const char** keys = nullptr;
-  int count = 0;
-  if (natsMsgHeader_Keys(msg, &keys, &count) != NATS_OK)
-    return;
-  for (int i = 0; i < count; ++i) {
-    const char** values = nullptr;
-    int n = 0;
-    if (natsMsgHeader_Values(msg, keys[i], &values, &n) == NATS_OK) {
-      for (int j = 0; j < n; ++j)
-        out.emplace_back(keys[i], values[j]);
-      free(static_cast<void*>(values));
-    }
-  }
-  free(static_cast<void*>(keys));
+  for_each_header(msg, [&](const char* key, const char* value) { out.emplace_back(key, value); });
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include "runtime/nats/internal/message_copy.hpp"
+
 namespace smith::nats::internal {
 
 namespace {
@@ -52,20 +54,7 @@ bool view_layout_known() {
 
 /// Through nats.c's header API: the strings stay valid until `msg` is destroyed.
 void view_lifted_headers(natsMsg* msg, header_refs& hs) {
-  const char** keys = nullptr;
-  int count = 0;
-  if (natsMsgHeader_Keys(msg, &keys, &count) != NATS_OK)
-    return;
-  for (int i = 0; i < count; ++i) {
-    const char** values = nullptr;
-    int n = 0;
-    if (natsMsgHeader_Values(msg, keys[i], &values, &n) == NATS_OK) {
-      for (int j = 0; j < n; ++j)
-        hs.emplace_back(keys[i], values[j]);
-      free(static_cast<void*>(values));
-    }
-  }
-  free(static_cast<void*>(keys));
+  for_each_header(msg, [&](const char* key, const char* value) { hs.emplace_back(key, value); });
 }
 
 } // namespace
