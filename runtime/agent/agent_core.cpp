@@ -13,21 +13,26 @@ namespace smith::agent {
 
 namespace {
 
+/// An atom's 64-bit code: atom_value is an enum without enumerators, so a switch needs these.
+constexpr uint64_t atom_code(caf::atom_value x) {
+  return static_cast<uint64_t>(x);
+}
+
 bool is_control_atom(caf::atom_value x) {
-  switch (x) { // a decision tree: asked for every message an agent receives
-    case suspend_atom::value:
-    case resume_atom::value:
-    case drain_atom::value:
-    case status_atom::value:
-    case drain_deadline_atom::value:
-    case beat_tick_atom::value:
-    case persisted_atom::value:
-    case checkpoint_atom::value:
-    case restore_atom::value:
-    case wipe_atom::value:
-    case fork_atom::value:
-    case inspect_atom::value:
-    case caf::sys_atom::value:
+  switch (atom_code(x)) { // a decision tree: asked for every message an agent receives
+    case atom_code(suspend_atom::value):
+    case atom_code(resume_atom::value):
+    case atom_code(drain_atom::value):
+    case atom_code(status_atom::value):
+    case atom_code(drain_deadline_atom::value):
+    case atom_code(beat_tick_atom::value):
+    case atom_code(persisted_atom::value):
+    case atom_code(checkpoint_atom::value):
+    case atom_code(restore_atom::value):
+    case atom_code(wipe_atom::value):
+    case atom_code(fork_atom::value):
+    case atom_code(inspect_atom::value):
+    case atom_code(caf::sys_atom::value):
       return true;
     default:
       return false;
