@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "tools/smith-bench/bench.hpp"
 #include "tools/smith-bench/report.hpp"
@@ -94,6 +96,9 @@ int run_all(const std::vector<const scenario*>& chosen, const cli& c) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // stdout carries only result lines: Smith's log lines (warnings of the cluster scenarios)
+  // go to stderr with the bench's own notes.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("smith-bench"));
   CLI::App app{"Smith agents vs raw CAF doing the same work, one line per figure.\n"
                "Output: scenario=<name> smith=<v> baseline=<v> unit=<u> ratio=<smith/baseline>"};
   cli c;
