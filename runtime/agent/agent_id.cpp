@@ -102,8 +102,16 @@ std::string new_uuid() {
   return to_string(uuid::random());
 }
 
+std::string qualified_name(std::string_view domain, std::string_view name,
+                           std::string_view version) {
+  std::string out;
+  out.reserve(domain.size() + name.size() + version.size() + 2);
+  out.append(domain).append(1, '/').append(name).append(1, '@').append(version);
+  return out;
+}
+
 std::string qualified_name(const agent_id& id) {
-  return id.domain + "/" + id.name + "@" + id.version;
+  return qualified_name(id.domain, id.name, id.version);
 }
 
 std::string to_string(const agent_id& id) {

@@ -56,6 +56,10 @@ caf::error validate_agent_id(std::string_view domain, std::string_view name,
 std::string new_uuid();
 
 /// "domain/name@version" (without the instance).
+std::string qualified_name(std::string_view domain, std::string_view name,
+                           std::string_view version);
+
+/// qualified_name of the id's domain, name and version.
 std::string qualified_name(const agent_id& id);
 
 /// "domain/name@version#instance".

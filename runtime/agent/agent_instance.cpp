@@ -5,8 +5,10 @@ namespace smith::agent {
 
 namespace {
 
-/// The profile part of `cfg` (moved out), for an agent that has no pool to share one with.
-std::shared_ptr<const agent_profile> agent_instance_profile_of(agent_config& cfg) {
+/// The profile part of `cfg` (moved out), for an agent that has no pool to share one with;
+/// it keeps the configured instance text when `instance` is not its canonical UUID.
+std::shared_ptr<const agent_profile> agent_instance_profile_of(agent_config& cfg,
+                                                               const uuid& instance) {
   auto p = std::make_shared<agent_profile>();
   p->domain = std::move(cfg.id.domain);
   p->version = std::move(cfg.id.version);
@@ -17,7 +19,7 @@ std::shared_ptr<const agent_profile> agent_instance_profile_of(agent_config& cfg
   p->settings = std::move(cfg.settings);
   p->capabilities = std::move(cfg.capabilities);
   p->journal = std::move(cfg.journal);
-  if (!uuid::parse(cfg.id.instance))
+  if (instance.empty())
     p->odd_instance = cfg.id.instance;
   return p;
 }
@@ -28,7 +30,7 @@ agent_instance::agent_instance(agent_config cfg)
   : name_(std::move(cfg.id.name)),
     instance_(uuid::parse(cfg.id.instance).value_or(uuid{})),
     incarnation_(cfg.incarnation),
-    profile_(agent_instance_profile_of(cfg)) {
+    profile_(agent_instance_profile_of(cfg, instance_)) {
   // nop
 }
 
@@ -50,7 +52,7 @@ agent_id agent_instance::id() const {
 }
 
 std::string agent_instance::qualified_name() const {
-  return profile_->domain + "/" + name_ + "@" + profile_->version;
+  return agent::qualified_name(profile_->domain, name_, profile_->version);
 }
 
 } // namespace smith::agent

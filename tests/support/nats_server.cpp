@@ -77,8 +77,9 @@ std::string nats_server::log() const {
 }
 
 bool nats_server::try_start() {
-  std::vector<std::string> argv{nats_process::server_binary(), "-a", "127.0.0.1", "-p", std::to_string(port_),
-                                "-m", std::to_string(monitor_port_), "-l", dir_ + "/server.log"};
+  std::vector<std::string> argv{nats_process::server_binary(), "-a", "127.0.0.1", "-p",
+                                std::to_string(port_), "-m", std::to_string(monitor_port_),
+                                "-l", dir_ + "/server.log"};
   if (opts_.jetstream)
     argv.insert(argv.end(), {"-js", "-sd", dir_ + "/js"});
   if (!opts_.server_name.empty())
