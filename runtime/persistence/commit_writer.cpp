@@ -17,6 +17,25 @@ namespace {
 /// Free bytes needed before resuming after a full disk: room to flush the memtables.
 constexpr uint64_t resume_headroom = uint64_t{64} << 20;
 
+/// Writes, syncs and removes a small file next to the database: whether the device takes
+/// writes again, asked without touching the database itself.
+rocksdb::Status probe_device(rocksdb::Env* env, const std::string& dir) {
+  auto path = dir + "/SMITH-WRITE-PROBE";
+  std::unique_ptr<rocksdb::WritableFile> file;
+  auto st = env->NewWritableFile(path, &file, rocksdb::EnvOptions{});
+  if (st.ok())
+    st = file->Append(rocksdb::Slice{"probe"});
+  if (st.ok())
+    st = file->Sync();
+  if (file) {
+    auto closed = file->Close();
+    if (st.ok())
+      st = closed;
+  }
+  env->DeleteFile(path).PermitUncheckedError();
+  return st;
+}
+
 } // namespace
 
 /// Requests committed by one RocksDB write, with their results until the write is done.
@@ -84,6 +103,16 @@ void commit_writer::run() {
 }
 
 void commit_writer::commit(std::vector<commit_request>& reqs) {
+  if (faulted_) {
+    // Resumed (or reopened) before the batch is built: building reads the database.
+    if (auto st = resume(); !st.ok()) {
+      auto err = storage::make_storage_error(st, "resume event store");
+      for (auto& r : reqs)
+        r.done(err);
+      return;
+    }
+    faulted_ = false;
+  }
   segment seg;
   for (auto& r : reqs) {
     if (r.mode == durability_mode::sync) {
@@ -227,29 +256,32 @@ void commit_writer::flush(segment& seg, bool force_sync) {
 }
 
 rocksdb::Status commit_writer::write(segment& seg, bool sync) {
-  if (faulted_) {
-    if (auto st = resume(); !st.ok())
-      return st;
-    faulted_ = false;
-  }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   auto st = db_.db->Write(wo, &seg.batch);
-  faulted_ = !st.ok();
+  faulted_ = faulted_ || !st.ok();
   return st;
 }
 
 rocksdb::Status commit_writer::resume() {
   // After a failed write RocksDB refuses writes until resumed. Resuming flushes the memtables;
-  // if that flush fails too, RocksDB 7.8 escalates to a fatal error that only a reopen clears.
-  // So while the disk has no room for a flush, fail fast without trying.
+  // if that flush fails too, RocksDB 7.8 escalates to a fatal error. So while the disk has no
+  // room for a flush, or the device still fails writes (EIO), fail fast without trying.
+  if (!db_.db)
+    return db_.reopen(); // an earlier reopen failed
   uint64_t free_space = 0;
   auto* env = db_.db->GetEnv();
   if (env->GetFreeSpace(db_.db->GetName(), &free_space).ok() && free_space < resume_headroom)
     return rocksdb::Status::NoSpace("still " + std::to_string(free_space)
                                     + " bytes free, waiting for "
                                     + std::to_string(resume_headroom) + " before resuming");
-  return db_.db->Resume();
+  if (auto st = probe_device(env, db_.db->GetName()); !st.ok())
+    return st;
+  if (auto st = db_.db->Resume(); st.ok())
+    return st;
+  // The device takes writes again but the error is fatal to RocksDB (a WAL write failed with
+  // EIO): only a reopen clears it. Its WAL replay keeps every acknowledged write.
+  return db_.reopen();
 }
 
 } // namespace smith::persistence

@@ -87,7 +87,8 @@ private:
   bool stopping_ = false;
   // Commit-thread only: sequence numbers are assigned here, so one thread owns them.
   std::unordered_map<std::string, agent_state> agents_;
-  /// A write failed: RocksDB refuses further writes until asked to resume.
+  /// A write failed: RocksDB refuses further writes until asked to resume (or, after a
+  /// fatal error, reopened). The next commit() resumes before it builds its batch.
   bool faulted_ = false;
   /// Last key suffix of the ops column family: unique, increasing unix-time nanoseconds.
   uint64_t last_op_ns_ = 0;

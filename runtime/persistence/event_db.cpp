@@ -46,35 +46,49 @@ rocksdb::Options db_options(const event_store_options& opts) {
 } // namespace
 
 caf::expected<std::unique_ptr<event_db>> event_db::open(const event_store_options& opts) {
-  const auto& path = opts.path;
-  auto o = db_options(opts);
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (auto* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "events", "snapshots", "dedup",
-                     "meta", "checkpoints", "ops"})
-    cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{o});
   auto res = std::make_unique<event_db>();
-  rocksdb::DB* raw = nullptr;
-  auto st = rocksdb::DB::Open(o, path, cfs, &res->handles, &raw);
+  res->options_ = opts;
+  auto st = res->open_here();
   if (!st.ok())
-    return storage::make_storage_error(st, "open event store " + path);
-  res->db.reset(raw);
-  res->events = res->handles[1];
-  res->snapshots = res->handles[2];
-  res->dedup = res->handles[3];
-  res->meta = res->handles[4];
-  res->checkpoints = res->handles[5];
-  res->ops = res->handles[6];
+    return storage::make_storage_error(st, "open event store " + opts.path);
   if (opts.verify_on_open) {
     st = res->db->VerifyChecksum();
     if (!st.ok())
-      return storage::make_storage_error(st, "verify event store " + path);
+      return storage::make_storage_error(st, "verify event store " + opts.path);
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
   st = res->db->Put(wo, res->meta, "format", format_version);
   if (!st.ok())
-    return storage::make_storage_error(st, "write format version " + path);
+    return storage::make_storage_error(st, "write format version " + opts.path);
   return res;
+}
+
+rocksdb::Status event_db::open_here() {
+  auto o = db_options(options_);
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (auto* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "events", "snapshots", "dedup",
+                     "meta", "checkpoints", "ops"})
+    cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{o});
+  rocksdb::DB* raw = nullptr;
+  auto st = rocksdb::DB::Open(o, options_.path, cfs, &handles, &raw);
+  if (!st.ok())
+    return st;
+  db.reset(raw);
+  events = handles[1];
+  snapshots = handles[2];
+  dedup = handles[3];
+  meta = handles[4];
+  checkpoints = handles[5];
+  ops = handles[6];
+  return st;
+}
+
+rocksdb::Status event_db::reopen() {
+  std::unique_lock guard{gate_};
+  // Closing reports the background error that made the reopen necessary: expected here.
+  close_here();
+  return open_here();
 }
 
 event_db::~event_db() {
@@ -82,6 +96,11 @@ event_db::~event_db() {
 }
 
 caf::error event_db::close() {
+  std::unique_lock guard{gate_};
+  return close_here();
+}
+
+caf::error event_db::close_here() {
   if (!db)
     return caf::none;
   caf::error first;

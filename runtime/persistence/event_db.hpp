@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,8 @@
 
 namespace smith::persistence {
 
-/// An open database with the store's column families. Reads are thread-safe (RocksDB).
+/// An open database with the store's column families. Reads are thread-safe (RocksDB) while
+/// the reader holds read_lock(): the commit thread may reopen the database (reopen()).
 struct event_db {
   /// Opens or creates the database at `opts.path` with `opts.env`, verifying every SST
   /// checksum first when opts.verify_on_open. Errors: storage errors.
@@ -27,6 +29,15 @@ struct event_db {
 
   /// Destroys the handles and closes the database; the first error. Idempotent.
   caf::error close();
+
+  /// Closes and opens the database again, without verification, waiting for readers. Clears
+  /// a fatal background error, which RocksDB 7.8 sets when a WAL write fails with EIO and
+  /// which Resume() cannot clear. Only the commit thread calls it. On failure `db` is null
+  /// (the store reports closed) and the next call tries again.
+  rocksdb::Status reopen();
+
+  /// Held by every reader on a thread other than the commit thread, for the read's duration.
+  std::shared_lock<std::shared_mutex> read_lock() const { return std::shared_lock{gate_}; }
 
   /// Last seq (at most `at_most`) stored in `cf` under `prefix` (events or snapshots), with
   /// its value when asked; read at `view` (null = latest).
@@ -51,6 +62,14 @@ struct event_db {
   /// prefix + u64 BE unique time key -> encoded memory_op.
   rocksdb::ColumnFamilyHandle* ops = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+private:
+  /// Opens the database at options_.path into this object (db null before).
+  rocksdb::Status open_here();
+  caf::error close_here();
+
+  event_store_options options_;
+  mutable std::shared_mutex gate_;
 };
 
 } // namespace smith::persistence

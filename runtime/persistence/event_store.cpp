@@ -130,6 +130,7 @@ caf::expected<std::vector<event>> event_store::events_since(std::string_view age
                                                             uint64_t after) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   return db_->scan_events(agent_prefix(agent), after);
@@ -138,6 +139,7 @@ caf::expected<std::vector<event>> event_store::events_since(std::string_view age
 caf::expected<uint64_t> event_store::last_seq(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   auto last = db_->last_under(db_->events, agent_prefix(agent), false);
@@ -149,6 +151,7 @@ caf::expected<uint64_t> event_store::last_seq(std::string_view agent) const {
 caf::expected<std::optional<snapshot>> event_store::latest_snapshot(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   auto last = db_->last_under(db_->snapshots, agent_prefix(agent), true);
@@ -162,6 +165,7 @@ caf::expected<std::optional<snapshot>> event_store::latest_snapshot(std::string_
 caf::expected<recovered> event_store::recover(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   // One read view for both reads: a snapshot committed between them must not hide the events
@@ -187,6 +191,7 @@ caf::expected<recovered> event_store::recover(std::string_view agent) const {
 }
 
 caf::error event_store::verify() const {
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   return storage::make_storage_error(db_->db->VerifyChecksum(), "verify event store");

@@ -100,6 +100,7 @@ caf::expected<std::optional<checkpoint>>
 event_store::find_checkpoint(std::string_view agent, std::string_view label) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   std::string value;
@@ -118,6 +119,7 @@ event_store::find_checkpoint(std::string_view agent, std::string_view label) con
 caf::expected<std::vector<checkpoint>> event_store::checkpoints(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   auto prefix = agent_prefix(agent);
@@ -138,6 +140,7 @@ caf::expected<std::vector<checkpoint>> event_store::checkpoints(std::string_view
 caf::expected<std::vector<memory_op>> event_store::memory_ops(std::string_view agent) const {
   if (auto err = check_agent_key(agent))
     return err;
+  auto read = db_->read_lock();
   if (!db_->db)
     return closed_error();
   auto prefix = agent_prefix(agent);
@@ -162,6 +165,9 @@ caf::expected<recovered> event_store::recover_to(std::string_view agent, uint64_
     return caf::make_error(persistence_errc::bad_snapshot,
                            "seq " + std::to_string(seq) + " is beyond the last event "
                              + std::to_string(all->last_seq));
+  auto read = db_->read_lock();
+  if (!db_->db)
+    return closed_error();
   auto prefix = agent_prefix(agent);
   auto snap = db_->last_under(db_->snapshots, prefix, true, nullptr, seq);
   if (!snap)

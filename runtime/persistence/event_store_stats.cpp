@@ -5,7 +5,10 @@
 namespace smith::persistence {
 
 std::optional<uint64_t> event_store::int_property(const std::string& name) const {
-  if (!db_ || !db_->db)
+  if (!db_)
+    return std::nullopt;
+  auto read = db_->read_lock();
+  if (!db_->db)
     return std::nullopt;
   uint64_t value = 0;
   if (!db_->db->GetAggregatedIntProperty(name, &value))

@@ -157,3 +157,37 @@ TEST_CASE("event_store on a full disk: the writer gets no_space at once, writes 
   CHECK((*evs)[0].payload == "before");
   CHECK((*evs)[1].payload == "after");
 }
+
+TEST_CASE("event_store on a failing device: EIO reaches the writer at once, writes resume after") {
+  smith::test::temp_dir dir{"smith-integrity"};
+  smith::test::fault_env fault;
+  event_store_options opts;
+  opts.path = dir.str("db");
+  opts.env = fault.env.get();
+  auto st = event_store::open(opts);
+  REQUIRE(st);
+  REQUIRE((*st)->persist("dom/a", "", "before"));
+  fault.fs->failing = true;
+  // The first failure, then retries while the device still fails: a retry must not turn the
+  // transient fault into one that only a reopen clears.
+  for (int i = 0; i < 3; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto a = (*st)->persist("dom/a", "", "refused");
+    auto took = std::chrono::steady_clock::now() - t0;
+    REQUIRE_FALSE(a);
+    CHECK(a.error() == storage_errc::io_error);
+    CHECK(took < std::chrono::milliseconds{100});
+  }
+  fault.fs->failing = false;
+  auto after = (*st)->persist("dom/a", "", "after");
+  REQUIRE_MESSAGE(after, (after ? "" : to_string(after.error().context())));
+  CHECK(after->seq == 2);
+  REQUIRE_FALSE((*st)->close());
+  st->reset();
+  auto again = reopen(dir.str("db"));
+  REQUIRE(again);
+  auto evs = (*again)->events_since("dom/a", 0);
+  REQUIRE(evs);
+  REQUIRE(evs->size() == 2);
+  CHECK((*evs)[1].payload == "after");
+}
