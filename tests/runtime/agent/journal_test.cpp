@@ -2,6 +2,7 @@
 // and after the node process is killed, snapshots, idempotency, damaged storage.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "runtime/storage/storage_errc.hpp"
+#include "runtime/supervision/supervisor.hpp"
 #include "tests/runtime/agent/ledger_fixture.hpp"
 
 using namespace smith;
@@ -88,8 +90,11 @@ TEST_CASE("a redelivered message id is acknowledged once and applied once") {
   f.crash(h);
 }
 
-TEST_CASE("an agent whose journal is damaged fails to start instead of running on bad state") {
-  node_fixture f;
+namespace {
+
+/// Writes 200 ledger events, moves them into an SST and damages a data block of it; the node
+/// is open again on the damaged store when this returns.
+void damage_ledger_journal(node_fixture& f) {
   auto h = f.spawn_ledger();
   for (int i = 0; i < 200; ++i)
     REQUIRE(f.add(h, 1));
@@ -111,12 +116,48 @@ TEST_CASE("an agent whose journal is damaged fails to start instead of running o
     file.put('\x7f');
   }
   f.open();
+}
+
+} // namespace
+
+TEST_CASE("an agent whose journal is damaged fails to start instead of running on bad state") {
+  node_fixture f;
+  damage_ledger_journal(f);
   auto broken = f.spawn_ledger();
   caf::scoped_actor self{*f.sys};
   self->monitor(broken);
   caf::error reason;
   self->receive([&](caf::down_msg& dm) { reason = dm.reason; });
   CHECK(reason == storage::storage_errc::corruption);
+}
+
+TEST_CASE("a supervised agent whose journal is damaged escalates instead of restarting forever") {
+  node_fixture f;
+  damage_ledger_journal(f);
+  auto starts = std::make_shared<std::atomic<int>>(0);
+  supervision::supervisor_spec spec;
+  spec.path = "books";
+  spec.flags.intensity = 2;
+  supervision::child_spec child;
+  child.id = "ledger";
+  child.start = [&f, starts](const supervision::start_context&) -> caf::expected<caf::actor> {
+    ++*starts;
+    return caf::actor_cast<caf::actor>(f.spawn_ledger());
+  };
+  spec.children = {child};
+  auto sup = supervision::spawn_supervisor(*f.sys, spec);
+  REQUIRE(sup);
+  caf::scoped_actor self{*f.sys};
+  self->monitor(*sup);
+  caf::error reason;
+  self->receive([&](caf::down_msg& dm) { reason = dm.reason; },
+                caf::after(20s) >> [] { FAIL("the supervisor kept running"); });
+  // The supervisor gives up (intensity 2: the first start and two restarts each met the
+  // damaged journal), which escalates to its parent, instead of a running ledger.
+  CHECK(reason);
+  CHECK(supervision::describe_reason(*f.sys, reason).find("reached_max_restart_intensity")
+        != std::string::npos);
+  CHECK(starts->load() == 3);
 }
 
 TEST_CASE("acked events survive kill -9 of the node process and come back in a new one") {
