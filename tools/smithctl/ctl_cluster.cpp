@@ -18,17 +18,17 @@ bool session::has(const std::string& node) const {
   return false;
 }
 
-bool session::reach(const std::string& node) {
+std::optional<failure> session::reach(const std::string& node) {
   if (has(node))
-    return true;
+    return std::nullopt;
   v1::InfoReply reply;
   if (c->ask(node, admin_verb::info, v1::InfoRequest{}, reply) || !reply.has_info())
-    return false;
+    return failure{exit_failed, "NOT_FOUND", "no node '" + node + "' answered"};
   auto at = std::find_if(view.nodes.begin(), view.nodes.end(),
                          [&](auto& n) { return n.node() > node; });
   view.nodes.insert(at, reply.info());
   std::erase(view.silent, node);
-  return true;
+  return std::nullopt;
 }
 
 std::variant<session, failure> open_session(const globals& g) {
@@ -134,8 +134,8 @@ int cmd_tree(const globals& g, const std::string& node) {
   if (auto* f = std::get_if<failure>(&so))
     return report(*f, g.json);
   auto& s = std::get<session>(so);
-  if (!node.empty() && !s.reach(node))
-    return report({exit_failed, "NOT_FOUND", "no node '" + node + "' answered"}, g.json);
+  if (auto f = node.empty() ? std::nullopt : s.reach(node))
+    return report(*f, g.json);
   nlohmann::json trees = nlohmann::json::array();
   for (auto& n : s.view.nodes) {
     if (!node.empty() && n.node() != node)

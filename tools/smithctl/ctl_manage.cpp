@@ -22,8 +22,8 @@ namespace {
 /// The nodes a domain verb addresses: `node` (checked) or every node.
 std::variant<std::vector<std::string>, failure> targets(session& s, const std::string& node) {
   if (!node.empty()) {
-    if (!s.reach(node))
-      return failure{exit_failed, "NOT_FOUND", "no node '" + node + "' answered"};
+    if (auto f = s.reach(node))
+      return *f;
     return std::vector<std::string>{node};
   }
   std::vector<std::string> out;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -31,8 +32,9 @@ struct session {
   bool has(const std::string& node) const;
   /// Whether `node` is in the view, asking it directly when discovery stopped before it
   /// answered (discovery ends once every member the answers name has answered, and a node
-  /// that just joined may not be named yet). A node that answers joins the view.
-  bool reach(const std::string& node);
+  /// that just joined may not be named yet). A node that answers joins the view. Errors: a
+  /// NOT_FOUND failure naming the node.
+  std::optional<failure> reach(const std::string& node);
 };
 
 /// Connects and discovers the cluster.
