@@ -171,7 +171,7 @@ bridge::bridge_actor spawn_bridge(caf::actor_system& sys, bridge_options opts) {
 
 supervision::child_spec bridge_child(bridge_options opts) {
   supervision::child_spec spec;
-  spec.id = "bridge";
+  spec.id = bridge_child_id;
   spec.start = [opts](const supervision::start_context& ctx) -> caf::expected<caf::actor> {
     return caf::actor_cast<caf::actor>(spawn_bridge(ctx.system, opts));
   };

@@ -66,4 +66,7 @@ bridge::bridge_actor spawn_bridge(caf::actor_system& sys, bridge_options opts);
 /// A permanent worker child spec ("bridge") that starts one.
 supervision::child_spec bridge_child(bridge_options opts);
 
+/// The id of bridge_child() under the root supervisor.
+inline constexpr const char* bridge_child_id = "bridge";
+
 } // namespace smith::actors

@@ -22,20 +22,6 @@ namespace {
 constexpr milliseconds request_timeout{5000};
 constexpr milliseconds poll_pause{1};
 
-/// Children of supervisor `sup` that run now.
-std::vector<supervision::child_info> running_children(caf::actor_system& sys,
-                                                      const caf::actor& sup) {
-  auto typed = caf::actor_cast<supervision::supervisor_actor>(sup);
-  auto xs = internal::ask<std::vector<supervision::child_info>>(sys, typed, request_timeout,
-                                                                which_children_atom::value);
-  std::vector<supervision::child_info> out;
-  if (xs)
-    for (auto& x : *xs)
-      if (x.status == supervision::child_status::running && x.handle)
-        out.push_back(std::move(x));
-  return out;
-}
-
 /// Polls `sup` until it is shutting down or gone (it then restarts nothing), up to 10 s.
 /// delete_child of an id no supervisor has answers shutting_down first, else not_found.
 void await_shutting_down(caf::actor_system& sys, const caf::actor& sup) {
@@ -52,12 +38,22 @@ void await_shutting_down(caf::actor_system& sys, const caf::actor& sup) {
   }
 }
 
-/// The pool supervisors of a domain supervisor, their agents and the agents' names.
-struct domain_tree {
-  std::vector<caf::actor> pools;
-  std::vector<caf::actor> agents;
-  std::vector<std::string> names;
-};
+} // namespace
+
+namespace internal {
+
+std::vector<supervision::child_info> running_children(caf::actor_system& sys,
+                                                      const caf::actor& sup) {
+  auto typed = caf::actor_cast<supervision::supervisor_actor>(sup);
+  auto xs = internal::ask<std::vector<supervision::child_info>>(sys, typed, request_timeout,
+                                                                which_children_atom::value);
+  std::vector<supervision::child_info> out;
+  if (xs)
+    for (auto& x : *xs)
+      if (x.status == supervision::child_status::running && x.handle)
+        out.push_back(std::move(x));
+  return out;
+}
 
 domain_tree collect_tree(caf::actor_system& sys, const caf::actor& dom) {
   domain_tree out;
@@ -71,7 +67,7 @@ domain_tree collect_tree(caf::actor_system& sys, const caf::actor& dom) {
   return out;
 }
 
-} // namespace
+} // namespace internal
 
 supervision::supervisor_actor domain_loader::root() const {
   std::lock_guard<std::mutex> guard{mtx_};
@@ -93,8 +89,8 @@ size_t domain_loader::count_agents(const domain_info& d) const {
   if (!dom)
     return 0;
   size_t n = 0;
-  for (auto& pool : running_children(sys_, *dom))
-    n += running_children(sys_, pool.handle).size();
+  for (auto& pool : internal::running_children(sys_, *dom))
+    n += internal::running_children(sys_, pool.handle).size();
   return n;
 }
 
@@ -209,9 +205,9 @@ caf::error domain_loader::drain(const entry& e, milliseconds deadline) {
     return caf::make_error(plugin_errc::stop_failed, "the node is not running");
   auto dom = internal::ask<caf::actor>(sys_, root_hdl, request_timeout, get_child_atom::value,
                                        e.info.supervisor);
-  domain_tree tree;
+  internal::domain_tree tree;
   if (dom)
-    tree = collect_tree(sys_, *dom);
+    tree = internal::collect_tree(sys_, *dom);
   auto& [pools, agents, names] = tree;
   // Top down, each level shutting down before the one below stops, so that nothing restarts:
   // the root terminates the domain supervisor, every pool supervisor is told to shut down,

@@ -157,6 +157,9 @@ caf::expected<domain_info> domain_loader::load(const std::string& spec) {
     return err;
   }
   auto out = e->info;
+  // Returns once the new agents answer calls on this node (their routes installed).
+  if (auto late = await_serving(out, std::chrono::steady_clock::now() + std::chrono::seconds{10}))
+    spdlog::warn("domain {} {} loaded, but {}", out.name, out.version, sys_.render(late));
   out.agents = count_agents(out);
   std::lock_guard<std::mutex> guard{mtx_};
   entries_.push_back(std::move(e));

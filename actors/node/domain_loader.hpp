@@ -61,6 +61,12 @@ public:
   /// Forgets the root (the node stops): later loads and unloads fail with stop_failed.
   void stopped();
 
+  /// Waits until every agent running under a running domain is routed by the bridge (its
+  /// registration reached the bridge and its NATS subscription is flushed), at most `within`.
+  /// Agents that are restarting are not waited for. Errors: request_timeout naming the agents
+  /// not routed in time. Blocking: never call it from an actor's handler.
+  caf::error await_serving(std::chrono::milliseconds within);
+
   /// One domain of the node (internal).
   struct entry;
 
@@ -79,6 +85,7 @@ private:
   std::chrono::milliseconds confirmation_deadline() const;
   caf::error sync_bridge();
   size_t count_agents(const domain_info& d) const;
+  caf::error await_serving(const domain_info& d, std::chrono::steady_clock::time_point until);
 
   caf::actor_system& sys_;
   config::node_config cfg_;

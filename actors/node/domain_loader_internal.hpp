@@ -3,11 +3,13 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include <caf/all.hpp>
 
 #include "actors/node/domain_loader.hpp"
+#include "runtime/supervision/child_info.hpp"
 
 namespace smith::actors {
 
@@ -35,5 +37,19 @@ caf::expected<T> ask(caf::actor_system& sys, const Handle& hdl, std::chrono::mil
     .receive([&](T& x) { out = std::move(x); }, [&](caf::error& err) { out = std::move(err); });
   return out;
 }
+
+/// Children of supervisor `sup` that run now (none when it does not answer in 5 s).
+std::vector<supervision::child_info> running_children(caf::actor_system& sys,
+                                                      const caf::actor& sup);
+
+/// The pool supervisors of a domain supervisor, their agents and the agents' names.
+struct domain_tree {
+  std::vector<caf::actor> pools;
+  std::vector<caf::actor> agents;
+  std::vector<std::string> names;
+};
+
+/// The running pools and agents under domain supervisor `dom`.
+domain_tree collect_tree(caf::actor_system& sys, const caf::actor& dom);
 
 } // namespace smith::actors::internal

@@ -45,6 +45,9 @@ node::~node() {
 
 namespace {
 
+/// How long start() waits for the agents started at boot to be routed.
+constexpr std::chrono::seconds serving_wait{10};
+
 /// The node's event store at `{data_dir}/events`, or null when persistence is off.
 caf::expected<std::shared_ptr<persistence::event_store>>
 open_store(const config::node_config& cfg) {
@@ -103,6 +106,9 @@ caf::error node::start() {
     wait();
     return err;
   }
+  if (auto err = loader_->await_serving(serving_wait))
+    spdlog::warn("node {}: {}", cfg_.name, sys_.render(err));
+  serving_ = true;
   spdlog::info("node {} started its tree: {} domain(s)", cfg_.name, cfg_.domains.size());
   return {};
 }

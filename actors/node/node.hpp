@@ -67,7 +67,9 @@ public:
   /// is an error naming the URLs; a domain's settings that its schema refuses are a config_errc
   /// "file:line:column: ..."). A plugin that does not load (missing, refused, init failed,
   /// version out of range) is not an error: its domain is logged and listed as failed by
-  /// domains(), and the node runs without it.
+  /// domains(), and the node runs without it. Returns once the agents started at boot are
+  /// routed by the bridge, so a call made afterwards reaches them; agents not routed within
+  /// 10 s (restarting, say) are logged as a warning, not an error. /readyz and READY=1 follow.
   caf::error start();
   /// Blocks until the root supervisor has exited.
   node_exit wait();
@@ -77,8 +79,9 @@ public:
   /// the plugin directories) and starts its domain supervisor under the root: the pools of the
   /// config's `[[domain]]` section for that domain and version if there is one (its settings
   /// checked against the plugin's schema), else the plugin's default pools. Pools of a major
-  /// >= 2 are named with a "-v{major}" suffix (see domain::version_suffix). The agents register
-  /// and are discoverable cluster-wide (registry replication) shortly after this returns.
+  /// >= 2 are named with a "-v{major}" suffix (see domain::version_suffix). When this returns
+  /// the agents answer calls through this node's bridge (routed, as in start()); they are
+  /// discoverable cluster-wide (registry replication) shortly after.
   /// Errors: plugin_errc (outside_plugin_dirs, load_failed, abi_mismatch, ..., duplicate for a
   /// major already loaded, init_failed, start_failed naming the supervisor's reason,
   /// not_unloadable without a plugin host, stop_failed before start / after stop) or a
@@ -151,6 +154,8 @@ private:
   std::atomic<bool> requested_{false};
   std::atomic<bool> store_open_{false};
   std::atomic<bool> running_{false};
+  /// The agents started at boot are routed (or the wait for them ended): see start().
+  std::atomic<bool> serving_{false};
   http::route_table http_routes_;
   std::unique_ptr<http::http_server> http_;
   std::shared_ptr<supervision_tally> tally_;

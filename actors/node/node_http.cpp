@@ -27,6 +27,10 @@ bool node::ready(std::string& why) const {
     why = requested_ ? "shutting down" : "the supervision tree is not running";
     return false;
   }
+  if (!serving_) {
+    why = "the agents are starting";
+    return false;
+  }
   if (link_ && !(link_->rpc->connected() && link_->bulk->connected())) {
     why = "NATS is not connected (" + std::to_string(cfg_.nats.urls.size())
           + " server URL(s) configured)";

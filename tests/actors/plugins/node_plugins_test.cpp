@@ -170,13 +170,7 @@ TEST_CASE("a plugin whose init fails is a failed domain and the node keeps runni
   REQUIRE_FALSE(again);
   CHECK(has_code(again.error(), plugin::plugin_errc::init_failed));
   CHECK(plugin::message_of(again.error()).find("/nonexistent/broken.db") != std::string::npos);
-  // The node is up once its tree started; its agents register and their bridge routes are
-  // installed right after (a call before that is refused as unknown_agent).
-  std::string reply;
-  CHECK_MESSAGE(test::eventually([&] {
-    reply = echo(n1, "echo", "still here");
-    return reply.rfind("echo-n1-", 0) == 0;
-  }), reply);
+  CHECK(echo(n1, "echo", "still here").rfind("echo-n1-", 0) == 0);
   REQUIRE_FALSE(n1.node->unload_domain("broken", "", 1s)); // forgets the failed entry
   CHECK(n1.node->domains().size() == 1);
 }
@@ -216,4 +210,30 @@ TEST_CASE("pool settings the plugin's schema refuses fail the start with file:li
   CHECK(typo.code() == static_cast<uint8_t>(config::config_errc::unknown_key));
   CHECK(plugin::message_of(typo).find("(did you mean 'greeting'?)") != std::string::npos);
   CHECK_FALSE(start("greeting = \"Hi\""));
+}
+
+TEST_CASE("every agent answers by name as soon as start() or load_domain() returns") {
+  test::nats_server server;
+  // Booted from the config: start() returns once each agent's route is installed.
+  test::plugin_node n1{test::node_toml("n1", server.url(),
+                                       "[[domain]]\nname = \"examples\"\nplugin = \"examples\"\n"
+                                       "  [[domain.pool]]\n  agent = \"echo\"\n  instances = 8\n")};
+  for (int i = 1; i <= 8; ++i) {
+    auto name = "echo-n1-" + std::to_string(i);
+    auto reply = echo(n1, name, "now");
+    CHECK_MESSAGE(reply.rfind(name + " #1: now", 0) == 0, reply);
+  }
+  // Loaded at runtime: load_domain() returns once the new agents answer.
+  test::plugin_node n2{test::node_toml("n2", server.url())};
+  REQUIRE(n2.node->load_domain("examples"));
+  auto loaded = n2.records({"examples", "", "n2"});
+  REQUIRE(loaded.size() == default_agents(n2, "^1"));
+  size_t echoes = 0;
+  for (auto& r : loaded)
+    if (r.agent_type == "echo") {
+      ++echoes;
+      auto reply = echo(n2, r.id.name, "now");
+      CHECK_MESSAGE(reply.rfind(r.id.name + " #1: now", 0) == 0, reply);
+    }
+  CHECK(echoes > 0);
 }
