@@ -25,17 +25,33 @@ std::chrono::milliseconds serving_left(serving_clock::time_point until) {
   return std::max(left, std::chrono::milliseconds{1});
 }
 
-/// Whether the agent `hdl` is routed by `bridge`: asks the agent for its instance, then the
-/// bridge to answer once that instance is routed and its subscription flushed.
-bool serves(caf::actor_system& sys, const caf::actor& bridge, const caf::actor& hdl,
-            serving_clock::time_point until) {
-  auto st = internal::ask<agent::agent_status>(sys, hdl, serving_left(until), status_atom::value);
-  if (!st) // no answer in time: late; any other error (not an SDK agent, gone): nothing to wait for
-    return st.error() != caf::sec::request_timeout;
-  const auto& id = st->id;
-  return static_cast<bool>(internal::ask<ok_atom>(sys, bridge, serving_left(until),
-                                                  bridge::routed_atom::value, id.domain,
-                                                  id.name, id.instance));
+/// For each of `agents`, whether `bridge` routes it by `until`: asks each agent for its
+/// instance, then the bridge to answer once that instance is routed and its subscription
+/// flushed. All questions of a round are in flight at once, so the bridge flushes once per
+/// batch rather than once per agent.
+std::vector<bool> routed_agents(caf::actor_system& sys, const caf::actor& bridge,
+                                const std::vector<caf::actor>& agents,
+                                serving_clock::time_point until) {
+  caf::scoped_actor self{sys};
+  std::vector<bool> out(agents.size(), true);
+  std::vector<decltype(self->request(bridge, until - until, status_atom::value))> asked;
+  for (auto& a : agents)
+    asked.push_back(self->request(a, serving_left(until), status_atom::value));
+  std::vector<agent::agent_id> ids(agents.size());
+  for (size_t i = 0; i < agents.size(); ++i)
+    asked[i].receive([&](agent::agent_status& st) { ids[i] = std::move(st.id); },
+                     [&](caf::error& err) {
+                       // Not an SDK agent, or gone: nothing to wait for. No answer: late.
+                       out[i] = err != caf::sec::request_timeout;
+                     });
+  std::vector<std::pair<size_t, decltype(asked)::value_type>> routing;
+  for (size_t i = 0; i < agents.size(); ++i)
+    if (!ids[i].instance.empty())
+      routing.emplace_back(i, self->request(bridge, serving_left(until), bridge::routed_atom::value,
+                                            ids[i].domain, ids[i].name, ids[i].instance));
+  for (auto& [i, handle] : routing)
+    handle.receive([](ok_atom) {}, [&, at = i](caf::error&) { out[at] = false; });
+  return out;
 }
 
 } // namespace
@@ -53,9 +69,10 @@ caf::error domain_loader::await_serving(const domain_info& d, serving_clock::tim
   if (!dom)
     return std::move(dom.error());
   auto tree = internal::collect_tree(sys_, *dom);
+  auto routed = routed_agents(sys_, *bridge, tree.agents, until);
   std::vector<std::string> late;
   for (size_t i = 0; i < tree.agents.size(); ++i)
-    if (!serves(sys_, *bridge, tree.agents[i], until))
+    if (!routed[i])
       late.push_back(tree.names[i]);
   if (late.empty())
     return {};
