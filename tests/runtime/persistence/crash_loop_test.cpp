@@ -3,11 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
 #include <thread>
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,21 +72,48 @@ durability_mode mode_of(int cycle) {
   _exit(6);
 }
 
-/// Forks a writer, reads `kill_after` acks (0 = kill while it opens), kills it with SIGKILL
-/// and returns every ack it reported before dying.
+/// Reads one ack from `fd`: false at end of file, or when none came for 30 s (a stuck writer).
+bool read_ack(int fd, ack_record& r) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 30'000) != 1) {
+    FAIL_CHECK("the writer reported no ack for 30 s");
+    return false;
+  }
+  return ::read(fd, &r, sizeof r) == sizeof r;
+}
+
+/// Starts a writer in a fresh process (fork, then exec of this test binary running only the
+/// child case below: a forked copy of this multi-threaded process could inherit a lock held
+/// by one of RocksDB's background threads), reads `kill_after` acks (0 = kill while it
+/// opens), kills it with SIGKILL and returns every ack it reported before dying.
 std::vector<ack_record> run_cycle(const std::string& path, int cycle, size_t kill_after) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
+  // Everything the child needs is built before fork: after it, only exec.
+  std::vector<std::string> env_text{"SMITH_CRASH_CHILD_DB=" + path,
+                                    "SMITH_CRASH_CHILD_CYCLE=" + std::to_string(cycle),
+                                    "SMITH_CRASH_CHILD_FD=" + std::to_string(fds[1])};
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::strncmp(*e, "SMITH_CRASH_CHILD_", 18) != 0)
+      env_text.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_text)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string tc = "-tc=crash loop writer child";
+  char name[] = "test_persistence";
+  char* argv[] = {name, tc.data(), nullptr};
   auto pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::close(fds[0]);
-    run_child(path, cycle, fds[1]);
+    ::execve("/proc/self/exe", argv, envp.data());
+    _exit(7);
   }
   ::close(fds[1]);
   std::vector<ack_record> acks;
   ack_record r;
-  while (acks.size() < kill_after && ::read(fds[0], &r, sizeof r) == sizeof r)
+  while (acks.size() < kill_after && read_ack(fds[0], r))
     acks.push_back(r);
   ::kill(pid, SIGKILL);
   int status = 0;
@@ -121,6 +150,16 @@ void verify(const std::string& path, const std::map<std::pair<uint32_t, uint64_t
 }
 
 } // namespace
+
+// The writer's side (run_cycle execs it); does nothing unless the parent set the environment.
+TEST_CASE("crash loop writer child") {
+  auto* path = std::getenv("SMITH_CRASH_CHILD_DB");
+  auto* cycle = std::getenv("SMITH_CRASH_CHILD_CYCLE");
+  auto* fd = std::getenv("SMITH_CRASH_CHILD_FD");
+  if (path == nullptr || cycle == nullptr || fd == nullptr)
+    return;
+  run_child(path, std::atoi(cycle), std::atoi(fd));
+}
 
 TEST_CASE("event_store survives 100 kill -9 cycles with every acknowledged event intact") {
   smith::test::temp_dir dir{"smith-crash-loop"};
