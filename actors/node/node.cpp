@@ -58,6 +58,7 @@ open_store(const config::node_config& cfg) {
   persistence::event_store_options o;
   o.path = (std::filesystem::path{cfg.data_dir} / "events").string();
   o.snapshot_every = cfg.persistence.snapshot_every;
+  o.compact = cfg.persistence.compact;
   auto st = persistence::event_store::open(o);
   if (!st)
     return std::move(st.error());

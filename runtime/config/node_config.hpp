@@ -195,6 +195,9 @@ struct persistence_config {
   persistence::durability_mode durability = persistence::durability_mode::group;
   /// An agent snapshots after this many events (0 = never).
   uint64_t snapshot_every = 1000;
+  /// Whether a committed snapshot deletes the events and older snapshots it covers (see
+  /// event_store_options::compact).
+  bool compact = false;
 };
 
 /// `[http]`: the node's HTTP endpoint (/healthz, /readyz, /metrics, the dashboard).

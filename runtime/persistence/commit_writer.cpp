@@ -48,8 +48,9 @@ struct commit_writer::segment {
 };
 
 commit_writer::commit_writer(event_db& db, uint64_t snapshot_every, size_t capacity,
-                             size_t max_batch)
-  : db_(db), snapshot_every_(snapshot_every), capacity_(capacity), max_batch_(max_batch) {
+                             size_t max_batch, bool compact)
+  : db_(db), snapshot_every_(snapshot_every), capacity_(capacity), max_batch_(max_batch),
+    compact_(compact) {
   thread_ = std::thread{[this] { run(); }};
 }
 
@@ -167,6 +168,11 @@ void commit_writer::process(commit_request& r, segment& seg) {
       return;
     }
     seg.batch.Put(db_.snapshots, seq_key(prefix, r.snap_seq), r.data);
+    if (compact_ && r.snap_seq > s.snap_seq) {
+      // Keeps event snap_seq: the agent's last seq must stay readable (state_of).
+      seg.batch.DeleteRange(db_.events, seq_key(prefix, 0), seq_key(prefix, r.snap_seq));
+      seg.batch.DeleteRange(db_.snapshots, seq_key(prefix, 0), seq_key(prefix, r.snap_seq));
+    }
     s.snap_seq = std::max(s.snap_seq, r.snap_seq);
     seg.results.emplace_back(&r, append_ack{r.snap_seq, false, false});
     return;

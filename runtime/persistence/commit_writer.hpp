@@ -45,7 +45,9 @@ struct commit_request {
 /// stop() follows. Requests are committed in the order they were accepted.
 class commit_writer {
 public:
-  commit_writer(event_db& db, uint64_t snapshot_every, size_t capacity, size_t max_batch);
+  /// `compact`: a snapshot deletes what it covers (event_store_options::compact).
+  commit_writer(event_db& db, uint64_t snapshot_every, size_t capacity, size_t max_batch,
+                bool compact);
   ~commit_writer();
   commit_writer(const commit_writer&) = delete;
   commit_writer& operator=(const commit_writer&) = delete;
@@ -80,6 +82,7 @@ private:
   const uint64_t snapshot_every_;
   const size_t capacity_;
   const size_t max_batch_;
+  const bool compact_;
   std::mutex mtx_;
   std::condition_variable cv_;
   /// A vector, so that the commit thread takes a whole run by swapping (no per-request move).

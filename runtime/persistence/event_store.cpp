@@ -52,7 +52,7 @@ caf::expected<std::unique_ptr<event_store>> event_store::open(event_store_option
 event_store::event_store(std::unique_ptr<event_db> db, const event_store_options& opts)
   : db_(std::move(db)) {
   writer_ = std::make_unique<commit_writer>(*db_, opts.snapshot_every, opts.queue_capacity,
-                                            opts.max_batch);
+                                            opts.max_batch, opts.compact);
 }
 
 event_store::~event_store() {

@@ -60,6 +60,12 @@ struct event_store_options {
   size_t queue_capacity = 65536;
   /// Most requests committed in one WriteBatch.
   size_t max_batch = 4096;
+  /// Compaction of each agent's log: a snapshot at seq S, once committed, deletes the agent's
+  /// events before S and its older snapshots in the same batch (event S stays, so the sequence
+  /// continues after a restart). Recovery is unchanged; restore to a seq before S then fails
+  /// (bad_snapshot) and checkpoints, message ids and memory operations are kept. Off: the
+  /// whole history is kept.
+  bool compact = false;
   /// Verify the checksum of every SST file before open() returns (reads the whole database
   /// once). Without it, a damaged block is still detected, when it is read.
   bool verify_on_open = false;

@@ -184,7 +184,8 @@ caf::expected<recovered> event_store::recover_to(std::string_view agent, uint64_
       out.events.push_back(std::move(e));
   if (seq > from && (out.events.empty() || out.events.front().seq != from + 1))
     return caf::make_error(persistence_errc::bad_snapshot,
-                           "history up to seq " + std::to_string(seq) + " was wiped");
+                           "history up to seq " + std::to_string(seq)
+                             + " was wiped or compacted");
   out.last_seq = seq;
   return out;
 }

@@ -54,17 +54,6 @@ std::optional<http_listen_addr> http_parse_listen(std::string_view text, std::st
   return out;
 }
 
-void http_read_bool(toml_reader& r, const toml::table& tbl, std::string_view key, bool& out) {
-  auto* node = tbl.get(key);
-  if (!node)
-    return;
-  if (auto* b = node->as_boolean())
-    out = b->get();
-  else
-    r.fail(config_errc::wrong_type, node->source(),
-           "[http] " + std::string{key} + " must be a boolean, got " + type_phrase(node->type()));
-}
-
 } // namespace
 
 void read_http(toml_reader& r, const toml::table& doc, http_config& out) {
@@ -72,8 +61,10 @@ void read_http(toml_reader& r, const toml::table& doc, http_config& out) {
   if (!tbl)
     return;
   r.check_keys(*tbl, {"enabled", "listen", "allow_remote", "threads"}, "in [http]");
-  http_read_bool(r, *tbl, "enabled", out.enabled);
-  http_read_bool(r, *tbl, "allow_remote", out.allow_remote);
+  if (auto b = r.boolean(*tbl, "enabled", "[http]"))
+    out.enabled = *b;
+  if (auto b = r.boolean(*tbl, "allow_remote", "[http]"))
+    out.allow_remote = *b;
   if (auto n = r.integer(*tbl, "threads", 1, 64))
     out.threads = static_cast<uint32_t>(*n);
   auto text = r.string(*tbl, "listen");

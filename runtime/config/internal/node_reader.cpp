@@ -76,14 +76,11 @@ void read_persistence(toml_reader& r, const toml::table& doc, persistence_config
   auto* tbl = r.table(doc, "persistence");
   if (!tbl)
     return;
-  r.check_keys(*tbl, {"enabled", "durability", "snapshot_every"}, "in [persistence]");
-  if (auto* enabled = tbl->get("enabled")) {
-    if (auto* b = enabled->as_boolean())
-      out.enabled = b->get();
-    else
-      r.fail(config_errc::wrong_type, enabled->source(),
-             "[persistence] enabled must be a boolean, got " + type_phrase(enabled->type()));
-  }
+  r.check_keys(*tbl, {"enabled", "durability", "snapshot_every", "compact"}, "in [persistence]");
+  if (auto b = r.boolean(*tbl, "enabled", "[persistence]"))
+    out.enabled = *b;
+  if (auto b = r.boolean(*tbl, "compact", "[persistence]"))
+    out.compact = *b;
   if (auto mode = r.enumeration(*tbl, "durability",
                                 {persistence::durability_mode::sync,
                                  persistence::durability_mode::group,

@@ -179,6 +179,19 @@ std::optional<int64_t> toml_reader::integer(const toml::table& tbl, std::string_
   return x;
 }
 
+std::optional<bool> toml_reader::boolean(const toml::table& tbl, std::string_view key,
+                                         std::string_view table) {
+  auto* node = tbl.get(key);
+  if (!node)
+    return std::nullopt;
+  if (auto* b = node->as_boolean())
+    return b->get();
+  std::string what{table};
+  what.append(" ").append(key).append(" must be a boolean, got ");
+  fail(config_errc::wrong_type, node->source(), what + type_phrase(node->type()));
+  return std::nullopt;
+}
+
 std::optional<double> toml_reader::number(const toml::table& tbl, std::string_view key, double lo,
                                           double hi) {
   auto* node = tbl.get(key);

@@ -69,6 +69,10 @@ public:
   std::optional<int64_t> integer(const toml::table& tbl, std::string_view key, int64_t lo,
                                  int64_t hi);
 
+  /// A boolean; `table` names the table in the message ("[http] enabled must be a boolean").
+  std::optional<bool> boolean(const toml::table& tbl, std::string_view key,
+                              std::string_view table);
+
   /// A number (integer or float) in [lo, hi]; `hi` may be infinity.
   std::optional<double> number(const toml::table& tbl, std::string_view key, double lo, double hi);
 

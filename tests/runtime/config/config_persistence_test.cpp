@@ -14,15 +14,18 @@ TEST_CASE("persistence is off by default and group is the default durability") {
   CHECK_FALSE(cfg.persistence.enabled);
   CHECK(cfg.persistence.durability == durability_mode::group);
   CHECK(cfg.persistence.snapshot_every == 1000);
+  CHECK_FALSE(cfg.persistence.compact);
 }
 
 TEST_CASE("[persistence] and a domain's durability are read") {
   auto cfg = load_ok("[persistence]\nenabled = true\ndurability = \"none\"\nsnapshot_every = 0\n"
+                     "compact = true\n"
                      "[[domain]]\nname = \"examples\"\ndurability = \"sync\"\n"
                      "  [[domain.pool]]\n  agent = \"counter\"\n");
   CHECK(cfg.persistence.enabled);
   CHECK(cfg.persistence.durability == durability_mode::none);
   CHECK(cfg.persistence.snapshot_every == 0);
+  CHECK(cfg.persistence.compact);
   REQUIRE(cfg.domains.size() == 1);
   CHECK(cfg.domains[0].durability == durability_mode::sync);
 }
@@ -30,6 +33,8 @@ TEST_CASE("[persistence] and a domain's durability are read") {
 TEST_CASE("bad [persistence] values are refused at their position") {
   auto type = load_error("[persistence]\nenabled = \"yes\"\n", config_errc::wrong_type);
   CHECK(type == "t.toml:2:11: [persistence] enabled must be a boolean, got a string");
+  auto compact = load_error("[persistence]\ncompact = 1\n", config_errc::wrong_type);
+  CHECK(compact == "t.toml:2:11: [persistence] compact must be a boolean, got an integer");
   auto mode = load_error("[persistence]\ndurability = \"fsync\"\n", config_errc::invalid_value);
   CHECK(mode.rfind("t.toml:2:14: ", 0) == 0);
   CHECK(mode.find("sync") != std::string::npos);

@@ -210,3 +210,62 @@ TEST_CASE("event_store refuses a second open of the same database") {
   auto second = event_store::open(opts);
   CHECK_FALSE(second);
 }
+
+TEST_CASE("event_store compaction: a snapshot deletes the history it covers, the sequence continues") {
+  smith::test::temp_dir dir{"smith-persist"};
+  event_store_options opts;
+  opts.path = dir.str("db");
+  opts.snapshot_every = 0;
+  opts.compact = true;
+  auto st = event_store::open(opts);
+  REQUIRE(st);
+  auto& s = **st;
+  for (int i = 1; i <= 10; ++i)
+    REQUIRE(s.persist("dom/a", "", std::string{"a"}.append(std::to_string(i))));
+  for (int i = 1; i <= 3; ++i)
+    REQUIRE(s.persist("dom/b", "", std::string{"b"}.append(std::to_string(i))));
+  REQUIRE_FALSE(s.save_snapshot("dom/a", 4, "s4"));
+  REQUIRE_FALSE(s.save_snapshot("dom/a", 8, "s8"));
+  auto kept = s.events_since("dom/a", 0);
+  REQUIRE(kept);
+  REQUIRE(kept->size() == 3); // event 8 stays: it carries the agent's sequence
+  CHECK(kept->front().seq == 8);
+  CHECK(kept->back().payload == "a10");
+  auto before = s.recover_to("dom/a", 5);
+  REQUIRE_FALSE(before);
+  CHECK(before.error() == persistence_errc::bad_snapshot);
+  auto at9 = s.recover_to("dom/a", 9);
+  REQUIRE(at9);
+  CHECK(at9->snap->state == "s8");
+  REQUIRE(at9->events.size() == 1);
+  CHECK(at9->events.front().payload == "a9");
+  auto other = s.events_since("dom/b", 0);
+  REQUIRE(other);
+  CHECK(other->size() == 3); // another agent's log is untouched
+  REQUIRE_FALSE(s.close());
+  st = event_store::open(opts);
+  REQUIRE(st);
+  auto next = (*st)->persist("dom/a", "", "a11");
+  REQUIRE(next);
+  CHECK(next->seq == 11);
+  auto rec = (*st)->recover("dom/a");
+  REQUIRE(rec);
+  CHECK(rec->snap->seq == 8);
+  REQUIRE(rec->events.size() == 3);
+  CHECK(rec->events.front().seq == 9);
+  CHECK(rec->last_seq == 11);
+}
+
+TEST_CASE("event_store without compaction keeps every event and snapshot") {
+  smith::test::temp_dir dir{"smith-persist"};
+  auto st = open_store(dir.str("db"));
+  for (int i = 1; i <= 5; ++i)
+    REQUIRE(st->persist("dom/a", "", std::string{"a"}.append(std::to_string(i))));
+  REQUIRE_FALSE(st->save_snapshot("dom/a", 4, "s4"));
+  auto all = st->events_since("dom/a", 0);
+  REQUIRE(all);
+  CHECK(all->size() == 5);
+  auto early = st->recover_to("dom/a", 2);
+  REQUIRE(early);
+  CHECK(early->events.size() == 2);
+}
