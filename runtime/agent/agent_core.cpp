@@ -151,7 +151,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
       default:
         break;
     }
-    ++unexpected_;
+    ++extra().unexpected;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
     note_error(what);
@@ -274,7 +274,7 @@ agent_status agent_core::status() const {
   agent_status st{cfg_.id(), lifecycle_.state(), cfg_.mailbox_capacity(), {}, lifecycle_.history()};
   st.counters.handled = meter_.handled.load(std::memory_order_relaxed);
   st.counters.errors = meter_.errors.load(std::memory_order_relaxed);
-  st.counters.unexpected = unexpected_;
+  st.counters.unexpected = extras_ ? extras_->unexpected : 0;
   st.counters.restarts = cfg_.incarnation() > 0 ? cfg_.incarnation() - 1 : 0;
   st.counters.last_error = last_error();
   st.counters.rejected_overloaded = meter_.rejected_overloaded.load(std::memory_order_relaxed);

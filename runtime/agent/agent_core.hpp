@@ -55,7 +55,7 @@ public:
     bool user = is_user_message(x);
     // Held while suspended, and while a persist is pending: the next command must see the
     // state with every event its predecessors persisted.
-    if (user && (suspended_ || (extras_ && extras_->journal && extras_->journal->pending() > 0)))
+    if (user && (suspended_ || (journaled_ && extras_->journal->pending() > 0)))
       return caf::invoke_message_result::skipped;
     bool tapped = user && tap_request(self, x);
     // The handler runs in the trace of the request (log lines, calls it makes).
@@ -130,7 +130,10 @@ public:
   // -- journal (event-sourced agents) ------------------------------------------
 
   /// Makes the agent event-sourced; start() then recovers it before on_start.
-  void attach_journal(std::unique_ptr<agent_journal> j) { extra().journal = std::move(j); }
+  void attach_journal(std::unique_ptr<agent_journal> j) {
+    journaled_ = j != nullptr;
+    extra().journal = std::move(j);
+  }
   /// The journal, or nullptr for an agent that keeps none.
   agent_journal* journal() const noexcept {
     return extras_ ? extras_->journal.get() : nullptr;
@@ -196,21 +199,24 @@ private:
   int64_t now_ns(caf::scheduled_actor* self) const;
 
   agent_instance cfg_;
-  lifecycle lifecycle_;
-  /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
-  /// gate by senders and read by the agent.
-  agent_meter meter_;
+  // The flags below sit in the lifecycle's tail padding (no_unique_address): 8 bytes less.
+  [[no_unique_address]] lifecycle lifecycle_;
   std::atomic<bool> draining_{false};
   bool suspended_ = false;
   bool registered_ = false;
-  /// Messages no handler matched (handled and errors are in meter_).
-  uint64_t unexpected_ = 0;
+  /// Whether extras_ holds a journal (checked on every user message without loading extras_).
+  bool journaled_ = false;
+  /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
+  /// gate by senders and read by the agent.
+  agent_meter meter_;
   /// What most agents never need, in one block made on first use (8 bytes until then).
   struct extras {
     /// The journal of an event-sourced agent, or null.
     std::unique_ptr<agent_journal> journal;
     /// The last error (note_error), or empty.
     std::string last_error;
+    /// Messages no handler matched (handled and errors are in meter_).
+    uint64_t unexpected = 0;
     /// The reply tap and its in-flight counter, made on the first request (the tap shares
     /// the counter: it may outlive us); null before.
     std::shared_ptr<in_flight_counter> in_flight;

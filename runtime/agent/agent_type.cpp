@@ -62,10 +62,11 @@ std::shared_ptr<const agent_child_pool> agent_child_pool_of(std::shared_ptr<cons
 }
 
 /// Whether `hdl` is an SDK agent (agent_actor), which reports its own exit to the supervisor
-/// in its instance.
+/// in its instance. No dynamic_cast (about 2 000 instructions through CAF's actor classes): in
+/// CAF 0.17 monitorable_actor is abstract_actor's only subclass.
 bool agent_child_reports_itself(const caf::actor& hdl) {
-  auto* a = dynamic_cast<caf::monitorable_actor*>(caf::actor_cast<caf::abstract_actor*>(hdl));
-  return a != nullptr && std::strcmp(a->name(), agent_core::actor_name) == 0;
+  auto* a = static_cast<caf::monitorable_actor*>(caf::actor_cast<caf::abstract_actor*>(hdl));
+  return std::strcmp(a->name(), agent_core::actor_name) == 0;
 }
 
 } // namespace

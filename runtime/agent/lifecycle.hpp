@@ -61,11 +61,12 @@ private:
   /// Whether `from -> to` with `reason` is start transition `i` of an ordinary start.
   static bool is_start_step(size_t i, lifecycle_state from, lifecycle_state to,
                             const std::string& reason) noexcept;
-  lifecycle_state state_ = lifecycle_state::unregistered;
-  uint8_t started_ = 0; // start transitions kept in started_at_
   std::array<int64_t, start_transitions> started_at_{};
   /// Made on the first transition that is not the next start step (8 bytes until then).
   std::unique_ptr<std::vector<lifecycle_transition>> later_;
+  // Last, so that an owner may put small members in the tail padding.
+  lifecycle_state state_ = lifecycle_state::unregistered;
+  uint8_t started_ = 0; // start transitions kept in started_at_
 };
 
 template <class Inspector>
