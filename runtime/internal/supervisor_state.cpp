@@ -234,8 +234,8 @@ void supervisor_state::when_idle(std::function<void()> fn) {
 }
 
 child_record* supervisor_state::find(const std::string& id) {
-  auto i = by_id_.find(std::string_view{id});
-  return i != by_id_.end() ? &children_[i->index] : nullptr;
+  auto i = by_id_.find(id);
+  return i ? &children_[*i] : nullptr;
 }
 
 const child_record* supervisor_state::find(const std::string& id) const {
@@ -255,7 +255,7 @@ child_record& supervisor_state::append(child_spec spec) {
   c.id = std::move(spec.id);
   spec.id.clear();
   c.spec = share_spec(std::move(spec));
-  by_id_.insert(child_slot{children_.size() - 1}); // callers checked that the id is new
+  by_id_.insert(children_.size() - 1); // callers checked that the id is new
   return c;
 }
 
@@ -295,17 +295,13 @@ void supervisor_state::set_handle(child_record& c, caf::actor handle) {
 }
 
 void supervisor_state::erase(std::string id) {
-  auto i = by_id_.find(std::string_view{id});
-  if (i == by_id_.end())
+  auto i = by_id_.find(id);
+  if (!i)
     return;
-  auto gone = i->index;
-  by_id_.erase(i);
+  auto gone = *i;
+  // Rare (temporary children, delete_child): the index renumbers the shifted tail.
+  by_id_.erase(gone); // before the erase: it reads the erased child's id
   children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(gone));
-  // Rare (temporary children, delete_child): re-index the shifted tail. A slot keeps naming
-  // the same child (and hashing alike) once its index follows it down.
-  for (auto& slot : by_id_)
-    if (slot.index > gone)
-      --slot.index;
   for (size_t k = gone; k < children_.size(); ++k)
     if (children_[k].handle && !children_[k].spec->reports_exit)
       monitored_[children_[k].handle.address()] = k;

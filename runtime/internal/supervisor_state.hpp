@@ -9,13 +9,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "runtime/internal/child_id_index.hpp"
 #include "runtime/supervision/restart_window.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
@@ -35,37 +35,6 @@ struct child_record {
   child_status status = child_status::undefined;
   /// Set while terminating a temporary child that must vanish afterwards.
   bool remove_after_terminate = false;
-};
-
-/// An entry of the id index: a child's position in the supervisor's children. `index` moves
-/// down when an earlier child is erased; the entry keeps naming the same child.
-struct child_slot {
-  mutable size_t index;
-};
-
-/// Hashes a slot by its child's id, so the index holds no copy of the ids (heterogeneous:
-/// a lookup takes the id itself). Not cached in the nodes: a moved index rehashes right.
-struct child_slot_hash {
-  using is_transparent = void;
-  const std::vector<child_record>* children;
-  size_t operator()(std::string_view id) const noexcept {
-    return std::hash<std::string_view>{}(id);
-  }
-  size_t operator()(const child_slot& s) const noexcept {
-    return (*this)((*children)[s.index].id);
-  }
-};
-
-/// Compares slots (and ids) by their children's ids.
-struct child_slot_equal {
-  using is_transparent = void;
-  const std::vector<child_record>* children;
-  std::string_view id_of(const child_slot& s) const noexcept { return (*children)[s.index].id; }
-  std::string_view id_of(std::string_view id) const noexcept { return id; }
-  template <class X, class Y>
-  bool operator()(const X& x, const Y& y) const noexcept {
-    return id_of(x) == id_of(y);
-  }
 };
 
 /// A step of a multi-child operation (restart of several children, shutdown).
@@ -169,9 +138,8 @@ private:
   std::shared_ptr<std::vector<child_record>> records_{std::make_shared<std::vector<child_record>>()};
   std::vector<child_record>& children_{*records_};
   // O(1) lookups: supervisors may own 100k children (pools of agents).
-  // Slots hash their child's id; append() inserts only after the record is in place.
-  std::unordered_set<child_slot, child_slot_hash, child_slot_equal> by_id_{
-    0, child_slot_hash{&children_}, child_slot_equal{&children_}};
+  // append() inserts only after the record is in place.
+  child_id_index by_id_{&children_};
   // Monitored running children by address (index in children_). Children that report their
   // own exit (agents) are found by id and need no entry here.
   std::unordered_map<caf::actor_addr, size_t> monitored_;
