@@ -135,7 +135,8 @@ private:
   // The records are shared with the cleanup functor that takes the running children down if
   // this supervisor dies (links cannot: CAF forwards an untrappable kill). The state is gone
   // by then; the records keep the handles, so no child dies `unreachable` first.
-  std::shared_ptr<std::vector<child_record>> records_{std::make_shared<std::vector<child_record>>()};
+  std::shared_ptr<std::vector<child_record>> records_{
+    std::make_shared<std::vector<child_record>>()};
   std::vector<child_record>& children_{*records_};
   // O(1) lookups: supervisors may own 100k children (pools of agents).
   // append() inserts only after the record is in place.
