@@ -123,7 +123,7 @@ public:
     : agent_actor(cfg, std::move(acfg),
                   std::make_shared<const code>(code{std::move(fn), std::move(hooks)})) {}
 
-  const char* name() const override { return "smith.agent"; }
+  const char* name() const override { return agent_core::actor_name; }
 
   /// Identity, capacity, incarnation and settings of this instance (name(), id(),
   /// settings(), ...; the pool's part is shared by its agents).
@@ -173,6 +173,16 @@ public:
     if (hooks().on_stop)
       hooks().on_stop(this);
     core_.stop(this, this->fail_state());
+  }
+
+  /// CAF's cleanup (once, for every way the agent ends: a quit, an exit message, kill, an
+  /// unhandled exception, unreachable), then the exit report to the supervisor that started
+  /// it (child_spec::reports_exit), in place of that supervisor's monitor.
+  bool cleanup(caf::error&& fail_state, caf::execution_unit* host) override {
+    if (!super::cleanup(std::move(fail_state), host))
+      return false;
+    core_.report_exit(this, host);
+    return true;
   }
 
 private:

@@ -10,6 +10,8 @@
 
 #include <memory>
 
+#include <caf/actor_addr.hpp>
+
 #include "runtime/agent/agent_id.hpp"
 
 namespace smith::agent {
@@ -68,15 +70,16 @@ struct agent_profile {
   std::string odd_instance;
 };
 
-/// One incarnation of an agent as the agent keeps it (72 bytes): its name, instance UUID and
+/// One incarnation of an agent as the agent keeps it (80 bytes): its name, instance UUID and
 /// incarnation beside a pointer to its pool's profile. Read through the accessors.
 class agent_instance {
 public:
   /// Converts a full config: its shared parts go into a profile of this agent's own.
   agent_instance(agent_config cfg); // NOLINT: implicit, so that agent_config still spawns
-  /// An incarnation of `profile` (never null) named `name`.
+  /// An incarnation of `profile` (never null) named `name`; a valid `supervisor` is told of
+  /// the agent's exit by the agent itself (child_spec::reports_exit, set by agent_child).
   agent_instance(std::string name, uuid instance, uint64_t incarnation,
-                 std::shared_ptr<const agent_profile> profile);
+                 std::shared_ptr<const agent_profile> profile, caf::actor_addr supervisor = {});
 
   const std::string& name() const noexcept { return name_; }
   const std::string& domain() const noexcept { return profile_->domain; }
@@ -104,12 +107,16 @@ public:
   }
   /// The shared part.
   const agent_profile& profile() const noexcept { return *profile_; }
+  /// The supervisor the agent reports its exit to (child_down_atom), or invalid: then its
+  /// supervisor, if any, monitors it.
+  const caf::actor_addr& supervisor() const noexcept { return supervisor_; }
 
 private:
   std::string name_;
   uuid instance_;
   uint64_t incarnation_;
   std::shared_ptr<const agent_profile> profile_;
+  caf::actor_addr supervisor_;
 };
 
 } // namespace smith::agent

@@ -8,6 +8,7 @@
 #include "runtime/agent/agent_errc.hpp"
 #include "runtime/core/atoms.hpp"
 #include "runtime/core/shutdown.hpp"
+#include "runtime/supervision/child_spec.hpp"
 
 namespace smith::agent {
 
@@ -150,7 +151,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
       default:
         break;
     }
-    ++unexpected_;
+    ++extra().unexpected;
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     auto what = "no handler for " + caf::to_string(x.content());
     note_error(what);
@@ -166,7 +167,7 @@ caf::error agent_core::start(caf::scheduled_actor* self,
   transition(self, lifecycle_state::registering);
   caf::error err;
   try {
-    if (journal_ && (err = journal_->recover())) {
+    if (auto* j = journal(); j && (err = j->recover())) {
       note_error("recovery from the journal failed: " + caf::to_string(err));
       return err;
     }
@@ -188,6 +189,12 @@ void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
   if (registered_)
     if (auto reg = find_registry(self))
       caf::anon_send(reg, registry::deregister_atom::value, cfg_.instance());
+}
+
+void agent_core::report_exit(caf::scheduled_actor* self, caf::execution_unit* host) const {
+  if (cfg_.supervisor())
+    supervision::report_child_exit(cfg_.supervisor(), self->address(), cfg_.name(),
+                                   self->fail_state(), host);
 }
 
 caf::error agent_core::suspend(caf::scheduled_actor* self) {
@@ -244,15 +251,18 @@ void agent_core::finish_drain(caf::scheduled_actor* self, std::string why) {
 }
 
 void agent_core::note_error(std::string what) {
-  if (last_error_)
-    *last_error_ = std::move(what);
-  else
-    last_error_ = std::make_unique<std::string>(std::move(what));
+  extra().last_error = std::move(what);
+}
+
+agent_core::extras& agent_core::extra() {
+  if (!extras_)
+    extras_ = std::make_unique<extras>();
+  return *extras_;
 }
 
 const std::string& agent_core::last_error() const noexcept {
   static const std::string none;
-  return last_error_ ? *last_error_ : none;
+  return extras_ ? extras_->last_error : none;
 }
 
 int64_t agent_core::now_ns(caf::scheduled_actor* self) const {
@@ -264,7 +274,7 @@ agent_status agent_core::status() const {
   agent_status st{cfg_.id(), lifecycle_.state(), cfg_.mailbox_capacity(), {}, lifecycle_.history()};
   st.counters.handled = meter_.handled.load(std::memory_order_relaxed);
   st.counters.errors = meter_.errors.load(std::memory_order_relaxed);
-  st.counters.unexpected = unexpected_;
+  st.counters.unexpected = extras_ ? extras_->unexpected : 0;
   st.counters.restarts = cfg_.incarnation() > 0 ? cfg_.incarnation() - 1 : 0;
   st.counters.last_error = last_error();
   st.counters.rejected_overloaded = meter_.rejected_overloaded.load(std::memory_order_relaxed);
@@ -338,13 +348,14 @@ caf::result<agent_snapshot> agent_core::inspect_with(caf::scheduled_actor* self,
 
 void agent_core::on_persisted(caf::scheduled_actor* self, caf::error err, uint64_t seq,
                               bool duplicate, bool snapshot_due) {
-  if (!journal_)
+  auto* j = journal();
+  if (j == nullptr)
     return;
   if (err) {
     meter_.errors.fetch_add(1, std::memory_order_relaxed);
     note_error("persist failed: " + caf::to_string(err));
   }
-  if (auto failed = journal_->on_persisted(std::move(err), seq, duplicate, snapshot_due)) {
+  if (auto failed = j->on_persisted(std::move(err), seq, duplicate, snapshot_due)) {
     note_error("applying a persisted event failed: " + caf::to_string(failed));
     self->quit(std::move(failed)); // durable but not applicable: restart and recover
   }

@@ -29,6 +29,9 @@ namespace smith::agent {
 /// (called from senders' threads); everything else runs on the agent.
 class agent_core {
 public:
+  /// The CAF actor name of every SDK agent (agent_actor::name()).
+  static constexpr const char* actor_name = "smith.agent";
+
   explicit agent_core(agent_instance cfg);
   /// Detaches the agent's meter (its counts stay in agent_meters' totals) and frees the
   /// trace map, if one was made.
@@ -52,7 +55,7 @@ public:
     bool user = is_user_message(x);
     // Held while suspended, and while a persist is pending: the next command must see the
     // state with every event its predecessors persisted.
-    if (user && (suspended_ || (journal_ && journal_->pending() > 0)))
+    if (user && (suspended_ || (journaled_ && extras_->journal->pending() > 0)))
       return caf::invoke_message_result::skipped;
     bool tapped = user && tap_request(self, x);
     // The handler runs in the trace of the request (log lines, calls it makes).
@@ -103,6 +106,9 @@ public:
 
   /// Records the final transition and deregisters; called from on_exit.
   void stop(caf::scheduled_actor* self, const caf::error& reason);
+  /// Tells the supervisor in the instance (if any) that the agent ended with its fail
+  /// state; called once, after CAF's cleanup.
+  void report_exit(caf::scheduled_actor* self, caf::execution_unit* host) const;
 
   // -- registry ----------------------------------------------------------------
 
@@ -124,9 +130,14 @@ public:
   // -- journal (event-sourced agents) ------------------------------------------
 
   /// Makes the agent event-sourced; start() then recovers it before on_start.
-  void attach_journal(std::unique_ptr<agent_journal> j) { journal_ = std::move(j); }
+  void attach_journal(std::unique_ptr<agent_journal> j) {
+    journaled_ = j != nullptr;
+    extra().journal = std::move(j);
+  }
   /// The journal, or nullptr for an agent that keeps none.
-  agent_journal* journal() const noexcept { return journal_.get(); }
+  agent_journal* journal() const noexcept {
+    return extras_ ? extras_->journal.get() : nullptr;
+  }
   agent_status status() const;
 
   /// Whether `x` is an ordinary user message (not a response, not a system or
@@ -135,7 +146,9 @@ public:
 
   /// Requests accepted (a handler started on them) and not answered yet.
   uint64_t in_flight() const noexcept {
-    return requests_ ? requests_->in_flight->value.load(std::memory_order_acquire) : 0;
+    return extras_ && extras_->in_flight
+             ? extras_->in_flight->value.load(std::memory_order_acquire)
+             : 0;
   }
 
 private:
@@ -186,27 +199,34 @@ private:
   int64_t now_ns(caf::scheduled_actor* self) const;
 
   agent_instance cfg_;
-  lifecycle lifecycle_;
-  /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
-  /// gate by senders and read by the agent.
-  agent_meter meter_;
+  // The flags below sit in the lifecycle's tail padding (no_unique_address): 8 bytes less.
+  [[no_unique_address]] lifecycle lifecycle_;
   std::atomic<bool> draining_{false};
   bool suspended_ = false;
   bool registered_ = false;
-  std::unique_ptr<agent_journal> journal_;
-  /// Messages no handler matched (handled and errors are in meter_).
-  uint64_t unexpected_ = 0;
-  /// The last error (note_error), made on the first one: 8 bytes until then.
-  std::unique_ptr<std::string> last_error_;
-  /// *last_error_, or an empty string.
-  const std::string& last_error() const noexcept;
-  /// The reply tap and its in-flight counter, made on the first request (the tap shares the
-  /// counter: it may outlive us).
-  struct request_side {
+  /// Whether extras_ holds a journal (checked on every user message without loading extras_).
+  bool journaled_ = false;
+  /// Counts for /metrics and status; its `queued` is the mailbox bound, written under the
+  /// gate by senders and read by the agent.
+  agent_meter meter_;
+  /// What most agents never need, in one block made on first use (8 bytes until then).
+  struct extras {
+    /// The journal of an event-sourced agent, or null.
+    std::unique_ptr<agent_journal> journal;
+    /// The last error (note_error), or empty.
+    std::string last_error;
+    /// Messages no handler matched (handled and errors are in meter_).
+    uint64_t unexpected = 0;
+    /// The reply tap and its in-flight counter, made on the first request (the tap shares
+    /// the counter: it may outlive us); null before.
     std::shared_ptr<in_flight_counter> in_flight;
     caf::strong_actor_ptr tap;
   };
-  std::unique_ptr<request_side> requests_;
+  std::unique_ptr<extras> extras_;
+  /// The extras, made if need be.
+  extras& extra();
+  /// The last error, or an empty string.
+  const std::string& last_error() const noexcept;
   /// Traceparents of accepted, not yet handled user messages, by mailbox element: written by
   /// senders' threads in admit, taken by the agent. Made on the first traced message
   /// (agent_requests.cpp), so untraced agents pay one pointer.

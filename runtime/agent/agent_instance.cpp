@@ -35,11 +35,13 @@ agent_instance::agent_instance(agent_config cfg)
 }
 
 agent_instance::agent_instance(std::string name, uuid instance, uint64_t incarnation,
-                               std::shared_ptr<const agent_profile> profile)
+                               std::shared_ptr<const agent_profile> profile,
+                               caf::actor_addr supervisor)
   : name_(std::move(name)),
     instance_(instance),
     incarnation_(incarnation),
-    profile_(std::move(profile)) {
+    profile_(std::move(profile)),
+    supervisor_(std::move(supervisor)) {
   // nop
 }
 

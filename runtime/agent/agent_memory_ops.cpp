@@ -53,11 +53,12 @@ void agent_core::fork_into(caf::scheduled_actor* self, agent_journal& j, const s
 
 caf::result<uint64_t> agent_core::memory_op(caf::scheduled_actor* self, const char* what,
                                             memory_fn fn) {
-  if (!journal_)
+  auto* j = journal();
+  if (j == nullptr)
     return caf::make_error(agent_errc::no_journal,
                            cfg_.qualified_name() + " keeps no journal: cannot " + what);
   auto rp = self->make_response_promise<uint64_t>();
-  fn(*journal_, [this, rp, what = std::string{what}](caf::expected<uint64_t> x) mutable {
+  fn(*j, [this, rp, what = std::string{what}](caf::expected<uint64_t> x) mutable {
     if (x) {
       rp.deliver(*x);
       return;
@@ -75,8 +76,8 @@ caf::error agent_core::transition(caf::scheduled_actor* self, lifecycle_state to
     return err;
   meter_.state.store(static_cast<uint8_t>(to), std::memory_order_relaxed);
   agent_meters::instance().count_transition(to);
-  if (journal_)
-    journal_->record_transition(from, to, reason);
+  if (auto* j = journal())
+    j->record_transition(from, to, reason);
   return {};
 }
 

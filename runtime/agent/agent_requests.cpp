@@ -25,20 +25,20 @@ agent_core::~agent_core() {
 bool agent_core::tap_request(caf::scheduled_actor* self, caf::mailbox_element& x) {
   if (!x.mid.is_request() || x.mid.is_answered() || !x.sender)
     return false;
-  if (!requests_) {
-    auto counter = std::make_shared<in_flight_counter>();
-    auto tap = make_reply_tap(self->home_system(), self->ctrl(), counter);
-    requests_ = std::make_unique<request_side>(request_side{std::move(counter), std::move(tap)});
+  auto& e = extra();
+  if (!e.tap) {
+    e.in_flight = std::make_shared<in_flight_counter>();
+    e.tap = make_reply_tap(self->home_system(), self->ctrl(), e.in_flight);
   }
-  push_reply_tap(x, requests_->tap);
-  requests_->in_flight->value.fetch_add(1, std::memory_order_acq_rel);
+  push_reply_tap(x, e.tap);
+  e.in_flight->value.fetch_add(1, std::memory_order_acq_rel);
   return true;
 }
 
 void agent_core::untap_request(caf::mailbox_element& x) {
-  if (requests_ && !x.stages.empty() && x.stages.back() == requests_->tap) {
+  if (extras_ && extras_->tap && !x.stages.empty() && x.stages.back() == extras_->tap) {
     x.stages.pop_back();
-    requests_->in_flight->value.fetch_sub(1, std::memory_order_acq_rel);
+    extras_->in_flight->value.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 

@@ -1,6 +1,9 @@
 // Agent lifecycle transitions.
 #include "runtime/agent/lifecycle.hpp"
 
+#include <array>
+#include <string_view>
+
 #include "runtime/agent/agent_errc.hpp"
 
 namespace smith::agent {
@@ -36,18 +39,36 @@ const char* to_string(lifecycle_state x) {
   return "unknown";
 }
 
+namespace {
+
+/// The ordinary start: from, to and reason of each step.
+struct lifecycle_start_step {
+  lifecycle_state from;
+  lifecycle_state to;
+  std::string_view reason;
+};
+
+constexpr std::array<lifecycle_start_step, 3> lifecycle_start_steps{{
+  {lifecycle_state::unregistered, lifecycle_state::registering, ""},
+  {lifecycle_state::registering, lifecycle_state::registered, ""},
+  {lifecycle_state::registered, lifecycle_state::active, "started"},
+}};
+
+} // namespace
+
+bool lifecycle::is_start_step(size_t i, lifecycle_state from, lifecycle_state to,
+                              const std::string& reason) noexcept {
+  auto& s = lifecycle_start_steps[i];
+  return s.from == from && s.to == to && s.reason == reason;
+}
+
 caf::error lifecycle::transition(lifecycle_state to, int64_t at_ns, std::string reason) {
   if (!is_legal(state_, to))
     return caf::make_error(agent_errc::illegal_transition,
                            std::string{"cannot go from "} + to_string(state_) + " to "
                              + to_string(to));
-  if (!later_ && started_ < first_.size() && reason.size() <= sizeof(first_[0].reason)) {
-    auto& c = first_[started_++];
-    c.at_ns = at_ns;
-    c.from = state_;
-    c.to = to;
-    c.reason_size = static_cast<uint8_t>(reason.size());
-    reason.copy(c.reason, reason.size());
+  if (!later_ && started_ < start_transitions && is_start_step(started_, state_, to, reason)) {
+    started_at_[started_++] = at_ns;
   } else {
     if (!later_)
       later_ = std::make_unique<std::vector<lifecycle_transition>>();
@@ -61,8 +82,8 @@ std::vector<lifecycle_transition> lifecycle::history() const {
   std::vector<lifecycle_transition> out;
   out.reserve(started_ + (later_ ? later_->size() : 0));
   for (size_t i = 0; i < started_; ++i) {
-    auto& c = first_[i];
-    out.push_back({c.from, c.to, c.at_ns, std::string{c.reason, c.reason_size}});
+    auto& s = lifecycle_start_steps[i];
+    out.push_back({s.from, s.to, started_at_[i], std::string{s.reason}});
   }
   if (later_)
     out.insert(out.end(), later_->begin(), later_->end());

@@ -42,8 +42,9 @@ bool is_legal(lifecycle_state from, lifecycle_state to);
 const char* to_string(lifecycle_state x);
 
 /// The current state plus every transition taken. Not thread-safe: owned by one agent.
-/// The first transitions (an agent's start) are kept inline in compact form while their
-/// reasons are short; any other transition, and every one after it, goes to the heap.
+/// An agent's ordinary start (unregistered -> registering -> registered -> active "started")
+/// is kept as three timestamps (its states and reasons are known); any other transition, and
+/// every one after it, goes to the heap.
 class lifecycle {
 public:
   lifecycle_state state() const noexcept { return state_; }
@@ -57,19 +58,15 @@ public:
 private:
   /// unregistered -> registering -> registered -> active.
   static constexpr size_t start_transitions = 3;
-  lifecycle_state state_ = lifecycle_state::unregistered;
-  /// A transition whose reason fits in 13 bytes, stored without a std::string.
-  struct compact_transition {
-    int64_t at_ns = 0;
-    lifecycle_state from = lifecycle_state::unregistered;
-    lifecycle_state to = lifecycle_state::unregistered;
-    uint8_t reason_size = 0;
-    char reason[13] = {};
-  };
-  uint8_t started_ = 0; // entries of first_ in use
-  std::array<compact_transition, start_transitions> first_;
-  /// Made on the first transition that does not fit first_ (8 bytes until then).
+  /// Whether `from -> to` with `reason` is start transition `i` of an ordinary start.
+  static bool is_start_step(size_t i, lifecycle_state from, lifecycle_state to,
+                            const std::string& reason) noexcept;
+  std::array<int64_t, start_transitions> started_at_{};
+  /// Made on the first transition that is not the next start step (8 bytes until then).
   std::unique_ptr<std::vector<lifecycle_transition>> later_;
+  // Last, so that an owner may put small members in the tail padding.
+  lifecycle_state state_ = lifecycle_state::unregistered;
+  uint8_t started_ = 0; // start transitions kept in started_at_
 };
 
 template <class Inspector>

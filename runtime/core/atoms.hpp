@@ -22,6 +22,9 @@ using sup_flags_atom = caf::atom_constant<caf::atom("supflags")>;
 // -- supervisor-internal timers ----------------------------------------------
 using shutdown_timeout_atom = caf::atom_constant<caf::atom("shuttmo")>;
 using try_again_atom = caf::atom_constant<caf::atom("tryagain")>;
+/// A child that reports its own exit (child_spec::reports_exit) tells its supervisor
+/// (child_down, its address, its child id, its exit reason) in place of a monitor's down_msg.
+using child_down_atom = caf::atom_constant<caf::atom("childdown")>;
 
 // -- agent control (understood by every SDK agent) ---------------------------
 using suspend_atom = caf::atom_constant<caf::atom("suspend")>;

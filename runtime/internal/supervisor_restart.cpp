@@ -31,8 +31,10 @@ caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
   c.started_at = now();
   if (is_restart)
     ++c.restarts;
-  // Monitoring reports every exit; no link (see running_ in the header).
-  self_->monitor(c.handle);
+  // Monitoring reports every exit; no link (see records_ in the header). A child that
+  // reports its own exit (an agent) sends child_down instead: no attachable, no index entry.
+  if (!c.spec->reports_exit)
+    self_->monitor(c.handle);
   emit(is_restart ? event_kind::child_restarted : event_kind::child_started, c.id, {}, inc);
   return {};
 }

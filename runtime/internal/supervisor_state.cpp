@@ -21,24 +21,28 @@ supervisor_state::supervisor_state(self_pointer self) : self_(self) {
   // nop
 }
 
+supervisor_state::~supervisor_state() {
+  for (auto& c : children_)
+    c.spec.reset();
+}
+
 void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
   spec_ = std::move(spec);
   opts_ = std::move(opts);
   window_ = restart_window{spec_.flags.intensity, spec_.flags.period};
-  running_ = std::make_shared<std::unordered_map<caf::actor_addr, running_child>>();
   // OTP links children to their supervisor so that they die with it. Here a
   // cleanup functor does that for any way this supervisor ends (crash, kill),
   // sending each running child an exit with our reason.
-  self_->attach_functor([running = running_, me = self_->address()](const caf::error& reason) {
+  self_->attach_functor([records = records_, me = self_->address()](const caf::error& reason) {
     auto why = reason ? reason : shutdown_reason("supervisor ended");
-    for (auto& [addr, child] : *running)
-      caf::anon_send(child.handle, caf::exit_msg{me, why});
+    for (auto& c : *records)
+      if (c.handle)
+        caf::anon_send(c.handle, caf::exit_msg{me, why});
   });
   rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
   // Sized once: a pool supervisor starts all its children here (no rehash while it grows).
   children_.reserve(spec_.children.size());
   by_id_.reserve(spec_.children.size());
-  running_->reserve(spec_.children.size());
   for (auto& cs : spec_.children)
     append(std::move(cs));
   std::vector<child_spec>{}.swap(spec_.children); // the records own the specs from here on
@@ -167,22 +171,33 @@ std::vector<supervisor_event> supervisor_state::events() const {
 }
 
 void supervisor_state::on_down(const caf::down_msg& msg) {
-  auto* c = find(msg.source);
-  if (c == nullptr)
-    return; // not (or no longer) a child of ours
-  if (c->status == child_status::terminating) {
-    finish_terminate(*c, msg.reason);
+  if (auto* c = find(msg.source))
+    child_exited(*c, msg.reason);
+  // else: not (or no longer) a child of ours
+}
+
+void supervisor_state::on_child_down(const caf::actor_addr& who, const std::string& id,
+                                     const caf::error& reason) {
+  auto* c = find(id);
+  if (c != nullptr && c->spec->reports_exit && c->handle && c->handle.address() == who)
+    child_exited(*c, reason);
+  // else: an earlier incarnation, a child that failed to start, or not ours
+}
+
+void supervisor_state::child_exited(child_record& c, const caf::error& reason) {
+  if (c.status == child_status::terminating) {
+    finish_terminate(c, reason);
     run_plan();
     return;
   }
-  set_handle(*c, nullptr);
-  c->status = child_status::undefined;
-  emit(event_kind::child_exited, c->id, describe(msg.reason), c->incarnation);
+  set_handle(c, nullptr);
+  c.status = child_status::undefined;
+  emit(event_kind::child_exited, c.id, describe(reason), c.incarnation);
   if (busy()) {
-    deferred_exits_.push_back({c->id, c->incarnation, msg.reason});
+    deferred_exits_.push_back({c.id, c.incarnation, reason});
     return;
   }
-  handle_exit(*c, msg.reason);
+  handle_exit(c, reason);
 }
 
 void supervisor_state::on_exit(const caf::exit_msg& msg) {
@@ -219,8 +234,8 @@ void supervisor_state::when_idle(std::function<void()> fn) {
 }
 
 child_record* supervisor_state::find(const std::string& id) {
-  auto i = by_id_.find(std::string_view{id});
-  return i != by_id_.end() ? &children_[i->index] : nullptr;
+  auto i = by_id_.find(id);
+  return i ? &children_[*i] : nullptr;
 }
 
 const child_record* supervisor_state::find(const std::string& id) const {
@@ -230,8 +245,8 @@ const child_record* supervisor_state::find(const std::string& id) const {
 child_record* supervisor_state::find(const caf::actor_addr& addr) {
   if (!addr)
     return nullptr;
-  auto i = running_->find(addr);
-  return i != running_->end() ? &children_[i->second.index] : nullptr;
+  auto i = monitored_.find(addr);
+  return i != monitored_.end() ? &children_[i->second] : nullptr;
 }
 
 child_record& supervisor_state::append(child_spec spec) {
@@ -240,7 +255,7 @@ child_record& supervisor_state::append(child_spec spec) {
   c.id = std::move(spec.id);
   spec.id.clear();
   c.spec = share_spec(std::move(spec));
-  by_id_.insert(child_slot{children_.size() - 1}); // callers checked that the id is new
+  by_id_.insert(children_.size() - 1); // callers checked that the id is new
   return c;
 }
 
@@ -250,7 +265,8 @@ namespace {
 bool supervisor_same_template(const child_spec& x, const child_spec& y) {
   auto& a = x.backoff;
   auto& b = y.backoff;
-  return x.template_key && x.template_key == y.template_key && x.restart == y.restart
+  return x.template_key && x.template_key == y.template_key && x.reports_exit == y.reports_exit
+         && x.restart == y.restart
          && x.shutdown.kind == y.shutdown.kind && x.shutdown.timeout == y.shutdown.timeout
          && x.type == y.type && x.significant == y.significant && a.initial == b.initial
          && a.max == b.max && a.multiplier == b.multiplier && a.jitter == b.jitter
@@ -270,29 +286,25 @@ std::shared_ptr<const child_spec> supervisor_state::share_spec(child_spec spec) 
 }
 
 void supervisor_state::set_handle(child_record& c, caf::actor handle) {
-  if (c.handle)
-    running_->erase(c.handle.address());
+  bool monitored = !c.spec->reports_exit;
+  if (c.handle && monitored)
+    monitored_.erase(c.handle.address());
   c.handle = std::move(handle);
-  if (c.handle)
-    running_->insert_or_assign(c.handle.address(),
-                               running_child{static_cast<size_t>(&c - children_.data()), c.handle});
+  if (c.handle && monitored)
+    monitored_.insert_or_assign(c.handle.address(), static_cast<size_t>(&c - children_.data()));
 }
 
 void supervisor_state::erase(std::string id) {
-  auto i = by_id_.find(std::string_view{id});
-  if (i == by_id_.end())
+  auto i = by_id_.find(id);
+  if (!i)
     return;
-  auto gone = i->index;
-  by_id_.erase(i);
+  auto gone = *i;
+  // Rare (temporary children, delete_child): the index renumbers the shifted tail.
+  by_id_.erase(gone); // before the erase: it reads the erased child's id
   children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(gone));
-  // Rare (temporary children, delete_child): re-index the shifted tail. A slot keeps naming
-  // the same child (and hashing alike) once its index follows it down.
-  for (auto& slot : by_id_)
-    if (slot.index > gone)
-      --slot.index;
   for (size_t k = gone; k < children_.size(); ++k)
-    if (children_[k].handle)
-      (*running_)[children_[k].handle.address()].index = k;
+    if (children_[k].handle && !children_[k].spec->reports_exit)
+      monitored_[children_[k].handle.address()] = k;
 }
 
 void supervisor_state::emit(event_kind kind, const std::string& child, std::string reason,

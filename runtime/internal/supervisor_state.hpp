@@ -9,13 +9,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "runtime/internal/child_id_index.hpp"
 #include "runtime/supervision/restart_window.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
@@ -35,37 +35,6 @@ struct child_record {
   child_status status = child_status::undefined;
   /// Set while terminating a temporary child that must vanish afterwards.
   bool remove_after_terminate = false;
-};
-
-/// An entry of the id index: a child's position in the supervisor's children. `index` moves
-/// down when an earlier child is erased; the entry keeps naming the same child.
-struct child_slot {
-  mutable size_t index;
-};
-
-/// Hashes a slot by its child's id, so the index holds no copy of the ids (heterogeneous:
-/// a lookup takes the id itself). Not cached in the nodes: a moved index rehashes right.
-struct child_slot_hash {
-  using is_transparent = void;
-  const std::vector<child_record>* children;
-  size_t operator()(std::string_view id) const noexcept {
-    return std::hash<std::string_view>{}(id);
-  }
-  size_t operator()(const child_slot& s) const noexcept {
-    return (*this)((*children)[s.index].id);
-  }
-};
-
-/// Compares slots (and ids) by their children's ids.
-struct child_slot_equal {
-  using is_transparent = void;
-  const std::vector<child_record>* children;
-  std::string_view id_of(const child_slot& s) const noexcept { return (*children)[s.index].id; }
-  std::string_view id_of(std::string_view id) const noexcept { return id; }
-  template <class X, class Y>
-  bool operator()(const X& x, const Y& y) const noexcept {
-    return id_of(x) == id_of(y);
-  }
 };
 
 /// A step of a multi-child operation (restart of several children, shutdown).
@@ -89,6 +58,11 @@ struct supervisor_state {
   static inline const char* name = "smith.supervisor";
 
   supervisor_state(self_pointer self);
+  /// Drops the children's specs (their start functions may live in a plugin): only the
+  /// records' ids and handles outlive the state, for the cleanup functor.
+  ~supervisor_state();
+  supervisor_state(const supervisor_state&) = delete;
+  supervisor_state& operator=(const supervisor_state&) = delete;
 
   // -- setup and OTP operations --------------------------------------------
   void init(supervisor_spec spec, supervisor_options opts);
@@ -107,7 +81,11 @@ struct supervisor_state {
   const supervisor_flags& flags() const noexcept { return spec_.flags; }
 
   // -- signals ---------------------------------------------------------------
+  /// A monitored child's exit.
   void on_down(const caf::down_msg& msg);
+  /// An exit reported by the child itself (child_spec::reports_exit): `who` ended with
+  /// `reason`; ignored unless `who` is still child `id`'s running actor.
+  void on_child_down(const caf::actor_addr& who, const std::string& id, const caf::error& reason);
   void on_exit(const caf::exit_msg& msg);
   void on_shutdown_timeout(const std::string& id, uint64_t incarnation);
   void on_try_again(const std::string& id, uint64_t incarnation, bool consume_intensity);
@@ -128,8 +106,10 @@ private:
   child_record& append(child_spec spec);
   /// `spec` without its id, as the previous child's shared spec if it has the same template.
   std::shared_ptr<const child_spec> share_spec(child_spec spec) const;
-  /// Sets or clears a child's running handle, keeping running_ in step.
+  /// Sets or clears a child's running handle, keeping monitored_ in step.
   void set_handle(child_record& c, caf::actor handle);
+  /// A running child's exit, however it was learnt (monitor or the child's own report).
+  void child_exited(child_record& c, const caf::error& reason);
 
   caf::error start_one(child_record& c, bool is_restart);
   void handle_exit(child_record& c, caf::error reason);
@@ -152,19 +132,18 @@ private:
   self_pointer self_;
   supervisor_spec spec_;
   supervisor_options opts_;
-  std::vector<child_record> children_;
+  // The records are shared with the cleanup functor that takes the running children down if
+  // this supervisor dies (links cannot: CAF forwards an untrappable kill). The state is gone
+  // by then; the records keep the handles, so no child dies `unreachable` first.
+  std::shared_ptr<std::vector<child_record>> records_{
+    std::make_shared<std::vector<child_record>>()};
+  std::vector<child_record>& children_{*records_};
   // O(1) lookups: supervisors may own 100k children (pools of agents).
-  // Slots hash their child's id; append() inserts only after the record is in place.
-  std::unordered_set<child_slot, child_slot_hash, child_slot_equal> by_id_{
-    0, child_slot_hash{&children_}, child_slot_equal{&children_}};
-  /// A running child: its index in children_ and its handle.
-  struct running_child {
-    size_t index;
-    caf::actor handle;
-  };
-  // Running children by address; shared with the cleanup functor that takes
-  // them down if this supervisor dies (links cannot: CAF forwards an untrappable kill).
-  std::shared_ptr<std::unordered_map<caf::actor_addr, running_child>> running_;
+  // append() inserts only after the record is in place.
+  child_id_index by_id_{&children_};
+  // Monitored running children by address (index in children_). Children that report their
+  // own exit (agents) are found by id and need no entry here.
+  std::unordered_map<caf::actor_addr, size_t> monitored_;
   restart_window window_{1, std::chrono::milliseconds{5000}};
   std::deque<plan_step> plan_;
   std::string awaiting_;

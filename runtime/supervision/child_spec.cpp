@@ -1,6 +1,13 @@
 // Names of child-spec enums in OTP's spelling.
 #include "runtime/supervision/child_spec.hpp"
 
+#include <caf/actor_addr.hpp>
+#include <caf/actor_cast.hpp>
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message_id.hpp>
+
+#include "runtime/core/atoms.hpp"
 #include "runtime/supervision/child_info.hpp"
 
 namespace smith::supervision {
@@ -39,6 +46,25 @@ const char* to_string(child_status x) {
     case child_status::terminating: return "terminating";
   }
   return "unknown";
+}
+
+void report_child_exit(const caf::actor_addr& supervisor, const caf::actor_addr& child,
+                       const std::string& id, const caf::error& reason,
+                       caf::execution_unit* host) {
+  // Anonymous and of normal priority, like the down_msg of a monitor.
+  if (auto sup = caf::actor_cast<caf::strong_actor_ptr>(supervisor))
+    sup->enqueue(nullptr, caf::make_message_id(),
+                 caf::make_message(child_down_atom::value, child, id, reason), host);
+}
+
+void attach_child_exit_report(const caf::actor& child, const caf::actor& supervisor,
+                              const std::string& id) {
+  if (!child)
+    return;
+  child->attach_functor([sup = supervisor.address(), who = child.address(),
+                         id](const caf::error& reason) {
+    report_child_exit(sup, who, id, reason);
+  });
 }
 
 } // namespace smith::supervision

@@ -61,7 +61,8 @@ struct start_context {
 };
 
 /// Starts one child. Returns the running actor or an error; may throw, which
-/// counts as a failed start. The supervisor links itself to the returned actor.
+/// counts as a failed start. The supervisor monitors the returned actor (unless the spec's
+/// reports_exit says the child tells it of its exit itself).
 using start_fn = std::function<caf::expected<caf::actor>(const start_context&)>;
 
 /// One child of a supervisor (OTP `child_spec()`).
@@ -81,7 +82,24 @@ struct child_spec {
   /// same function, up to the id it is given (agent_child sets its pool). A supervisor keeps
   /// one copy of such consecutive specs when their other fields are equal too.
   std::shared_ptr<const void> template_key;
+  /// Optional (beyond OTP): the child that `start` returns reports its own exit to the
+  /// supervisor of its start_context (a child_down_atom message carrying its address, the
+  /// child id and its exit reason, sent from the child's cleanup for every way it ends), so
+  /// the supervisor does not monitor it. agent_child sets it; other children are monitored.
+  bool reports_exit = false;
 };
+
+/// Tells `supervisor` (if it still lives) that its child `child`, started as `id`, ended with
+/// `reason`: what a child whose spec has reports_exit sends once, from its cleanup, however it
+/// ends (`host`: the caller's execution unit, may be null).
+void report_child_exit(const caf::actor_addr& supervisor, const caf::actor_addr& child,
+                       const std::string& id, const caf::error& reason,
+                       caf::execution_unit* host = nullptr);
+
+/// Makes `child` report its exit to `supervisor` as `id` (report_child_exit) through an
+/// attached functor: for a child of a reports_exit spec that does not report by itself.
+void attach_child_exit_report(const caf::actor& child, const caf::actor& supervisor,
+                              const std::string& id);
 
 /// Renders a restart type in OTP's spelling ("permanent", ...).
 const char* to_string(restart_type x);

@@ -61,6 +61,8 @@ caf::behavior supervisor_impl(self_pointer self, supervisor_spec spec, superviso
     [=](try_again_atom, const std::string& id, uint64_t incarnation, bool consume) {
       self->state.on_try_again(id, incarnation, consume);
     },
+    [=](child_down_atom, const caf::actor_addr& who, const std::string& id,
+        const caf::error& reason) { self->state.on_child_down(who, id, reason); },
   };
 }
 

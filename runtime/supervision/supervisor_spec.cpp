@@ -1,7 +1,10 @@
 // Validation of supervisor specs, following OTP's check_flags/check_childspec.
 #include "runtime/supervision/supervisor_spec.hpp"
 
-#include <set>
+#include <algorithm>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "runtime/core/token.hpp"
 #include "runtime/supervision/supervision_errc.hpp"
@@ -37,33 +40,50 @@ caf::error validate_backoff(const backoff_spec& b, const std::string& where) {
   return {};
 }
 
+/// The first child (in order) whose id an earlier child has, or npos. Sorted views of the ids
+/// (one allocation), not a set of copies: a pool spec lists up to 100k children.
+size_t first_duplicate_id(const std::vector<child_spec>& children) {
+  std::vector<std::pair<std::string_view, size_t>> ids;
+  ids.reserve(children.size());
+  for (size_t i = 0; i < children.size(); ++i)
+    ids.emplace_back(children[i].id, i);
+  std::sort(ids.begin(), ids.end()); // equal ids: the first child first
+  auto first = std::string::npos;
+  for (size_t k = 1; k < ids.size(); ++k)
+    if (ids[k].first == ids[k - 1].first)
+      first = std::min(first, ids[k].second);
+  return first;
+}
+
 } // namespace
 
 caf::error validate(const child_spec& child, const supervisor_flags& flags) {
-  auto where = "child '" + child.id + "'";
+  // Made on error only: an id longer than the short-string buffer would cost an allocation.
+  auto where = [&child] { return "child '" + child.id + "'"; };
   if (auto why = token_error(child.id))
-    return spec_error(supervision_errc::invalid_spec, where, "id " + *why);
+    return spec_error(supervision_errc::invalid_spec, where(), "id " + *why);
   if (!child.start)
-    return spec_error(supervision_errc::invalid_spec, where, "missing start function");
+    return spec_error(supervision_errc::invalid_spec, where(), "missing start function");
   if (child.significant && flags.auto_shutdown_ == auto_shutdown::never)
-    return spec_error(supervision_errc::bad_combination, where,
+    return spec_error(supervision_errc::bad_combination, where(),
                       "significant=true requires auto_shutdown other than never");
   if (child.significant && child.restart == restart_type::permanent)
-    return spec_error(supervision_errc::bad_combination, where,
+    return spec_error(supervision_errc::bad_combination, where(),
                       "significant=true cannot be combined with restart=permanent");
   if (child.shutdown.kind == shutdown_spec::mode::timeout && child.shutdown.timeout.count() < 0)
-    return spec_error(supervision_errc::invalid_spec, where, "shutdown timeout must be >= 0");
-  return validate_backoff(child.backoff, where);
+    return spec_error(supervision_errc::invalid_spec, where(), "shutdown timeout must be >= 0");
+  return child.backoff.enabled() ? validate_backoff(child.backoff, where()) : caf::error{};
 }
 
 caf::error validate(const supervisor_spec& spec) {
   if (auto err = validate_flags(spec))
     return err;
-  std::set<std::string> ids;
-  for (auto& child : spec.children) {
+  auto dup = first_duplicate_id(spec.children);
+  for (size_t i = 0; i < spec.children.size(); ++i) {
+    auto& child = spec.children[i];
     if (auto err = validate(child, spec.flags))
       return err;
-    if (!ids.insert(child.id).second)
+    if (i == dup)
       return spec_error(supervision_errc::duplicate_child_id, spec.path,
                         "child id '" + child.id + "' appears twice");
   }

@@ -40,6 +40,13 @@ double per_actor(size_t before, size_t after, size_t n) {
   return after > before ? static_cast<double>(after - before) / static_cast<double>(n) : 0.0;
 }
 
+/// Diagnostic beside the figure (which counts freed but still resident memory, e.g. the
+/// spec list): the RSS growth per actor since `before` after malloc_trim.
+double trimmed_per_actor(size_t before, size_t n) {
+  release_free_memory();
+  return per_actor(before, rss_bytes(), n);
+}
+
 /// One one_for_one supervisor spec listing `n` agent children a0..a<n-1>.
 supervision::supervisor_spec make_spec(const agent::agent_type& type, size_t n) {
   supervision::supervisor_spec spec;
@@ -75,13 +82,16 @@ caf::expected<figures> smith_side(const options& opts, size_t n) {
   bool started = ready.wait_for(start_limit);
   auto t1 = now_ns();
   auto rss1 = rss_bytes();
+  auto trimmed = trimmed_per_actor(rss0, n);
   // kill, not shutdown: the supervisor stops children one at a time with a
   // linear lookup per step, which takes minutes at 100k (see BENCHMARKS.md).
   caf::anon_send_exit(*sup, caf::exit_reason::kill);
   if (!started)
     return failure(fmt::format("spawn: only {} of {} agents started", n - ready.left(), n));
-  note(fmt::format("spawn smith: specs {:.1f} ms, supervisor start {:.1f} ms",
-                   static_cast<double>(t_spec - t0) / 1e6, static_cast<double>(t1 - t_spec) / 1e6));
+  note(fmt::format("spawn smith: specs {:.1f} ms, supervisor start {:.1f} ms, {:.0f} bytes/agent "
+                   "once freed memory is trimmed",
+                   static_cast<double>(t_spec - t0) / 1e6, static_cast<double>(t1 - t_spec) / 1e6,
+                   trimmed));
   return figures{per_second(n, t1 - t0), per_actor(rss0, rss1, n)};
 }
 
@@ -100,6 +110,8 @@ caf::expected<figures> baseline_side(const options& opts, size_t n) {
   bool started = ready.wait_for(start_limit);
   auto t1 = now_ns();
   auto rss1 = rss_bytes();
+  note(fmt::format("spawn raw: {:.0f} bytes/actor once freed memory is trimmed",
+                   trimmed_per_actor(rss0, n)));
   for (auto& a : actors)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   if (!started)

@@ -248,3 +248,25 @@ TEST_CASE("specs sharing a template key keep their own restart types") {
   CHECK(incarnations(f.ts, f.sup) == std::vector<uint64_t>{1, 2});
   CHECK(*log == std::vector<std::string>{"p#1", "q#1", "t#1", "q#2"});
 }
+
+TEST_CASE("spec validation names the first repeated id in child order, after earlier bad specs") {
+  auto log = make_log();
+  auto refusal = [&](std::vector<child_spec> children) {
+    test_system ts;
+    supervisor_spec s;
+    s.path = "pool";
+    s.children = std::move(children);
+    auto res = spawn_supervisor(ts.sys(), std::move(s));
+    REQUIRE_FALSE(res);
+    return std::make_pair(res.error().code(), ts.render(res.error()));
+  };
+  auto [code, text] = refusal({worker("x", log), worker("y", log), worker("y", log),
+                               worker("x", log)});
+  CHECK(code == static_cast<uint8_t>(supervision_errc::duplicate_child_id));
+  CHECK(text.find("child id 'y' appears twice") != std::string::npos);
+  std::tie(code, text) = refusal({worker("x", log), worker("bad id", log), worker("x", log)});
+  CHECK(code == static_cast<uint8_t>(supervision_errc::invalid_spec));
+  std::tie(code, text) = refusal({worker("x", log), worker("x", log), worker("bad id", log)});
+  CHECK(code == static_cast<uint8_t>(supervision_errc::duplicate_child_id));
+  CHECK(log->empty());
+}
