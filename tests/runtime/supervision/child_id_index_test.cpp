@@ -32,7 +32,7 @@ TEST_CASE("the id index finds every child at its position through growth and era
   kids.reserve(3000);
   for (size_t i = 0; i < 3000; ++i) { // no reserve on the index: it grows 16 -> 8192
     kids.push_back(child_record{});
-    kids.back().id = "c" + std::to_string(i);
+    kids.back().id = std::string{"c"}.append(std::to_string(i)); // GCC 12: no literal + string&&
     idx.insert(kids.size() - 1);
   }
   child_index_check(idx, kids, {"c3000", "", "nobody"});
