@@ -7,6 +7,7 @@
 #include "actors/bridge/bridge_state.hpp"
 #include "runtime/bridge/replies.hpp"
 #include "runtime/bridge/wire.hpp"
+#include "runtime/core/inline_executor.hpp"
 #include "runtime/metrics/latency_histogram.hpp"
 #include "runtime/log/trace_context.hpp"
 
@@ -126,6 +127,8 @@ std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self
   caf::actor agent = direct ? direct->handle : caf::actor{};
   auto endpoints = direct ? direct->endpoints : nullptr;
   auto node = self->state.opts.node;
+  auto* sys = &self->system();
+  auto inline_opts = self->state.opts.inline_dispatch;
   std::shared_ptr<direct_responder> responder;
   if (direct && link)
     responder = std::make_shared<direct_responder>(
@@ -133,8 +136,11 @@ std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self
       direct_responder::context{link, limits.max_payload, counters, self->state.endpoint_stats,
                                 node},
       direct->domain, direct->name);
-  return [me, link, limits, counters, agent, endpoints, node,
+  return [me, link, limits, counters, agent, endpoints, node, sys, inline_opts,
           responder](const nats::inbound_view& m) {
+    // First: the agent woken below runs on this thread when the scope ends, after the
+    // request's locals and trace scope are gone (core/inline_executor.hpp).
+    core::inline_dispatch inline_scope{*sys, inline_opts};
     counters->inbound.fetch_add(1, std::memory_order_relaxed);
     auto req = bridge::validate_inbound_view(m, limits, system_clock::now());
     if (req && req->reply.empty() && endpoints) {

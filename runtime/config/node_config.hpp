@@ -178,6 +178,20 @@ struct cluster_config {
   std::chrono::milliseconds anti_entropy_interval{5000};
 };
 
+/// `[bridge]`: how the bridge hands messages from NATS to agents.
+struct bridge_config {
+  /// Inline dispatch: an agent that a NATS delivery thread posts a request or one-way message
+  /// to, and a caller it delivers a reply to, run on that thread if idle (docs/bridge.md
+  /// "Inline dispatch"); false: CAF's scheduler runs them, one thread hand-off later.
+  bool inline_dispatch = true;
+  /// A handler holding a delivery thread longer than this is logged, once per agent type;
+  /// 1..60000 ms.
+  std::chrono::milliseconds inline_block_warn{50};
+  /// Most actor activations one delivered message runs inline (the rest are scheduled);
+  /// 1..4096.
+  uint32_t inline_max_jobs = 64;
+};
+
 /// `[plugins]`: where domain plugins may be loaded from.
 struct plugins_config {
   /// Directories, in lookup order, as written (relative ones are relative to the config
@@ -230,6 +244,8 @@ struct node_config {
   /// `[cluster]`.
   cluster_config cluster;
   std::vector<domain_config> domains;
+  /// `[bridge]`.
+  bridge_config bridge;
   /// `[plugins]`.
   plugins_config plugins;
   /// `[persistence]`.

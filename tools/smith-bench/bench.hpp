@@ -38,6 +38,9 @@ struct options {
   /// Which sides run: "both" (default), "smith" or "baseline"; the skipped side reports 0
   /// (for profiling one side, e.g. under callgrind).
   std::string side = "both";
+  /// Bridge scenarios: the nodes' bridges dispatch inline on NATS delivery threads
+  /// (`[bridge] inline_dispatch`, core/inline_executor.hpp).
+  bool inline_dispatch = true;
 };
 
 /// One output line: the same figure measured through Smith and as raw CAF.

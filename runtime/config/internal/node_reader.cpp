@@ -1,4 +1,4 @@
-// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry]
+// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry], [bridge]
 // ([nats] and [cluster] are in nats_reader.cpp).
 #include "runtime/config/internal/section_readers.hpp"
 
@@ -93,12 +93,31 @@ void read_persistence(toml_reader& r, const toml::table& doc, persistence_config
     out.snapshot_every = static_cast<uint64_t>(*n);
 }
 
+void read_bridge(toml_reader& r, const toml::table& doc, bridge_config& out) {
+  auto* tbl = r.table(doc, "bridge");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl, {"inline_dispatch", "inline_block_warn_ms", "inline_max_jobs"},
+               "in [bridge]");
+  if (auto* on = tbl->get("inline_dispatch")) {
+    if (auto* b = on->as_boolean())
+      out.inline_dispatch = b->get();
+    else
+      r.fail(config_errc::wrong_type, on->source(),
+             "[bridge] inline_dispatch must be a boolean, got " + type_phrase(on->type()));
+  }
+  if (auto ms = r.integer(*tbl, "inline_block_warn_ms", 1, 60'000))
+    out.inline_block_warn = std::chrono::milliseconds{*ms};
+  if (auto n = r.integer(*tbl, "inline_max_jobs", 1, 4096))
+    out.inline_max_jobs = static_cast<uint32_t>(*n);
+}
+
 } // namespace
 
 node_config read_document(toml_reader& r, const toml::table& doc) {
   r.check_keys(doc,
                {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "plugins",
-                "persistence", "domain", "http"},
+                "persistence", "domain", "http", "bridge"},
                "at the top level");
   node_config result;
   read_node(r, doc, result);
@@ -111,6 +130,7 @@ node_config read_document(toml_reader& r, const toml::table& doc) {
   read_plugins(r, doc, result.plugins);
   read_persistence(r, doc, result.persistence);
   read_http(r, doc, result.http);
+  read_bridge(r, doc, result.bridge);
   result.domains = read_domains(r, doc);
   return result;
 }

@@ -1,6 +1,7 @@
 // Borrowed views of received natsMsg (internal to runtime/nats).
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include <nats/nats.h>

@@ -1,0 +1,194 @@
+// Inline dispatch across real nodes: with `[bridge] inline_dispatch` on, the agent a request
+// or cast wakes and the caller a reply wakes run on the NATS delivery thread; off, on CAF
+// workers; a handler that holds a delivery thread too long is reported.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "runtime/bridge/call.hpp"
+#include "runtime/core/inline_executor.hpp"
+#include "smith/examples/v1/examples.pb.h"
+#include "tests/actors/bridge/examples_node.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/nats_server.hpp"
+
+using namespace smith;
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace ev1 = smith::examples::v1;
+
+/// A node with one echo and one counter agent; `bridge` is appended as its [bridge] table.
+struct inline_node : test::examples_node {
+  inline_node(const std::string& name, const std::string& url, const std::string& bridge)
+    : examples_node(name, url,
+                    "  [[domain.pool]]\n  agent = \"echo\"\n  [[domain.pool]]\n  agent = "
+                    "\"counter\"\n[bridge]\n"
+                      + bridge) {}
+};
+
+ev1::EchoRequest inline_echo(const std::string& text) {
+  ev1::EchoRequest r;
+  r.set_text(text);
+  return r;
+}
+
+void inline_wait_reachable(inline_node& from, bridge::agent_ref ref) {
+  caf::scoped_actor self{*from.sys};
+  auto answers = [&] {
+    return bool(bridge::call_blocking<ev1::EchoReply>(self, ref, "echo", inline_echo("ping"),
+                                                      from.in(500ms)));
+  };
+  REQUIRE_MESSAGE(test::eventually(answers, 10s), ref.name << " never became reachable");
+}
+
+/// What a caller saw in its reply handlers: whether each ran inside an inline dispatch.
+struct inline_calls {
+  std::atomic<int> answered{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> inside_dispatch{0};
+  std::promise<void> done;
+};
+
+/// Calls `to`'s echo `n` times in sequence from an event-based actor on `from`.
+void inline_call_chain(caf::event_based_actor* self, inline_node* from, bridge::agent_ref to,
+                       int left, std::shared_ptr<inline_calls> seen) {
+  if (left == 0) {
+    seen->done.set_value();
+    return;
+  }
+  bridge::call<ev1::EchoReply>(self, to, "echo", inline_echo("x"), from->in(2s),
+                               [=](caf::expected<ev1::EchoReply> r) {
+                                 ++(r ? seen->answered : seen->failed);
+                                 if (core::inline_unit() != nullptr)
+                                   ++seen->inside_dispatch;
+                                 inline_call_chain(self, from, to, left - 1, seen);
+                               });
+}
+
+/// Runs `n` sequential remote calls from `a` to b's echo; returns what the caller saw.
+std::shared_ptr<inline_calls> inline_run_calls(inline_node& a, int n) {
+  auto seen = std::make_shared<inline_calls>();
+  auto done = seen->done.get_future();
+  auto caller = a.sys->spawn(
+    [&a, seen, n](caf::event_based_actor* self, int) -> caf::behavior {
+      inline_call_chain(self, &a, {"examples", "echo-nb-1"}, n, seen);
+      return {[](int) {}};
+    },
+    0);
+  REQUIRE(done.wait_for(10s) == std::future_status::ready);
+  caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
+  return seen;
+}
+
+/// Casts `n` adds of 1 to b's counter from `a` and waits until it counted them.
+void inline_run_casts(inline_node& a, int n) {
+  ev1::AddRequest one;
+  one.set_n(1);
+  for (int i = 0; i < n; ++i)
+    REQUIRE_FALSE(bridge::cast(*a.sys, {"examples", "counter-nb-1"}, "add",
+                               bridge::copy_payload(one), a.in(2s)));
+  caf::scoped_actor self{*a.sys};
+  bridge::endpoint_proxy<ev1::AddRequest, ev1::CounterValue> add{{"examples", "counter-nb-1"},
+                                                                  "add"};
+  ev1::AddRequest zero;
+  auto counted = [&] {
+    auto v = add.blocking(self, zero, a.in(2s));
+    return v && v->value() == n;
+  };
+  REQUIRE(test::eventually(counted, 5s));
+}
+
+} // namespace
+
+TEST_CASE("with inline dispatch on a remote call runs the agent and the caller on delivery threads") {
+  test::nats_server server;
+  inline_node b{"nb", server.url(), "inline_dispatch = true\n"};
+  inline_node a{"na", server.url(), "inline_dispatch = true\n"};
+  inline_wait_reachable(a, {"examples", "echo-nb-1"});
+  constexpr int calls = 20;
+  auto before = core::inline_dispatch_stats();
+  auto seen = inline_run_calls(a, calls);
+  CHECK(seen->answered == calls);
+  CHECK(seen->failed == 0);
+  // Every reply handler of the caller ran in the reply delivery callback's dispatch.
+  CHECK(seen->inside_dispatch == calls);
+  // ... and so did each request's echo agent on b: one activation each, and one per caller.
+  CHECK(core::inline_dispatch_stats().ran - before.ran >= 2 * calls);
+}
+
+TEST_CASE("with inline dispatch off a remote call runs the agent and the caller on CAF workers") {
+  test::nats_server server;
+  inline_node b{"nb", server.url(), "inline_dispatch = false\n"};
+  inline_node a{"na", server.url(), "inline_dispatch = false\n"};
+  inline_wait_reachable(a, {"examples", "echo-nb-1"});
+  auto before = core::inline_dispatch_stats();
+  auto seen = inline_run_calls(a, 20);
+  CHECK(seen->answered == 20);
+  CHECK(seen->inside_dispatch == 0);
+  CHECK(core::inline_dispatch_stats().ran == before.ran);
+}
+
+TEST_CASE("a cast runs the agent on the delivery thread with inline dispatch and not without") {
+  test::nats_server server;
+  bool on = false;
+  SUBCASE("on") { on = true; }
+  SUBCASE("off") { on = false; }
+  CAPTURE(on);
+  inline_node b{"nb", server.url(), on ? "inline_dispatch = true\n" : "inline_dispatch = false\n"};
+  inline_node a{"na", server.url(), "inline_dispatch = false\n"};
+  inline_wait_reachable(a, {"examples", "echo-nb-1"});
+  constexpr int casts = 30;
+  auto before = core::inline_dispatch_stats();
+  inline_run_casts(a, casts);
+  auto ran = core::inline_dispatch_stats().ran - before.ran;
+  if (on)
+    CHECK(ran >= casts); // each cast's counter activation, plus the polls' requests
+  else
+    CHECK(ran == 0);
+}
+
+TEST_CASE("a handler holding a delivery thread past the threshold is reported once by name") {
+  test::nats_server server;
+  inline_node b{"nb", server.url(), "inline_dispatch = false\n"};
+  inline_node a{"na", server.url(), "inline_block_warn_ms = 20\n"};
+  inline_wait_reachable(a, {"examples", "echo-nb-1"});
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("inline_test", sink));
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  auto before = core::inline_dispatch_stats();
+  // A caller whose reply handler blocks (on the test's gate): it runs on a's reply delivery
+  // thread, which the checker must report while it is still held.
+  auto caller = a.sys->spawn(
+    [&a, gate](caf::event_based_actor* self, int) -> caf::behavior {
+      bridge::call<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "echo", inline_echo("x"),
+                                   a.in(2s), [gate](caf::expected<ev1::EchoReply>) { gate.wait(); });
+      return {[](int) {}};
+    },
+    0);
+  auto reported = [&] { return core::inline_dispatch_stats().blocked > before.blocked; };
+  bool seen = test::eventually(reported, 5s);
+  release.set_value();
+  caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
+  spdlog::set_default_logger(previous);
+  REQUIRE(seen);
+  auto lines = sink->last_formatted();
+  bool named = false;
+  for (auto& l : lines)
+    named = named
+            || (l.find("held a NATS delivery thread") != std::string::npos
+                && l.find("threshold 20 ms") != std::string::npos);
+  CHECK_MESSAGE(named, "no blocked-thread warning among " << lines.size() << " lines");
+}
