@@ -158,6 +158,12 @@ struct nats_config {
   std::chrono::milliseconds connect_timeout{2000};
   /// Largest payload the bridge accepts or sends, 1..8388608 bytes.
   size_t max_payload = 512 * 1024;
+  /// Threads of nats.c's process-wide delivery pool, 1..64; subscriptions are spread over
+  /// them round-robin. With inline dispatch ([bridge]) agents run on these threads, so more
+  /// than one confines a slow handler to its share of the subscriptions (at a cost in
+  /// latency measured in docs/BENCHMARKS.md, session 8). The largest value any connection of
+  /// the process asked for wins; the pool never shrinks.
+  uint32_t delivery_threads = 1;
   /// "file:line:column" of the [nats] table, for errors found later (empty when absent).
   std::string where;
 };

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <climits>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "runtime/nats/internal/event_hub.hpp"
@@ -19,16 +18,12 @@ using hub_t = connection::event_hub;
 // nats.c's default caps each subscription at 65536 messages; subscriptions raise it again.
 constexpr int max_pending_msgs = 1'000'000;
 
-/// Sizes nats.c's global delivery pool (once per process) to one thread per core, at least
-/// two. Its default is one thread for every subscription of the process; with inline
-/// dispatch (runtime/core/inline_executor.hpp) agents' handlers run on these threads, so a
-/// slow handler would stall all deliveries. nats.c assigns subscriptions round-robin.
-natsStatus options_size_delivery_pool() {
-  static natsStatus status = [] {
-    auto n = std::max(2U, std::thread::hardware_concurrency());
-    return nats_SetMessageDeliveryPoolSize(static_cast<int>(std::min(n, 64U)));
-  }();
-  return status;
+/// Grows nats.c's global delivery pool to `n` threads (1..64). Its default is one thread
+/// for every subscription of the process; with inline dispatch (runtime/core/
+/// inline_executor.hpp) agents' handlers run on these threads, so more than one confines a
+/// slow handler to its share (nats.c assigns subscriptions round-robin).
+natsStatus options_size_delivery_pool(int n) {
+  return nats_SetMessageDeliveryPoolSize(std::clamp(n, 1, 64));
 }
 
 std::string last_error_of(natsConnection* nc) {
@@ -140,7 +135,7 @@ natsStatus set_callbacks(natsOptions* o, const nats_options& opts, hub_t* hub) {
   if (s == NATS_OK)
     s = natsOptions_SetErrorHandler(o, on_error, hub);
   if (s == NATS_OK)
-    s = options_size_delivery_pool();
+    s = options_size_delivery_pool(opts.delivery_threads);
   if (s == NATS_OK)
     s = natsOptions_UseGlobalMessageDelivery(o, true);
   if (s == NATS_OK)

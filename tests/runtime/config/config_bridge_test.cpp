@@ -24,6 +24,14 @@ TEST_CASE("[bridge] inline dispatch keys are read") {
   CHECK(cfg.bridge.inline_max_jobs == 8);
 }
 
+TEST_CASE("[nats] delivery_threads defaults to one and is checked") {
+  CHECK(load_ok("[node]\nname = \"n\"\n").nats.delivery_threads == 1);
+  auto cfg = load_ok("[nats]\nurls = [\"nats://127.0.0.1:4222\"]\ndelivery_threads = 4\n");
+  CHECK(cfg.nats.delivery_threads == 4);
+  auto bad = load_error("[nats]\ndelivery_threads = 0\n", config_errc::out_of_range);
+  CHECK(bad.rfind("t.toml:2:20: ", 0) == 0);
+}
+
 TEST_CASE("bad [bridge] values are refused at their position") {
   auto type = load_error("[bridge]\ninline_dispatch = \"yes\"\n", config_errc::wrong_type);
   CHECK(type == "t.toml:2:19: [bridge] inline_dispatch must be a boolean, got a string");

@@ -1,5 +1,5 @@
-// nats.c's global delivery pool is sized to the cores, so that subscriptions (whose callbacks
-// may run agents inline) do not all share one delivery thread.
+// nats_options::delivery_threads grows nats.c's global delivery pool, so that subscriptions
+// (whose callbacks may run agents inline) do not all share one delivery thread.
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -9,9 +9,13 @@
 using namespace smith::nats;
 using namespace smith::nats::test;
 
-TEST_CASE("two subscriptions are delivered on two different delivery threads") {
+TEST_CASE("with two delivery threads two subscriptions are delivered on different threads") {
   smith::test::nats_server server;
-  auto conn = connect_to(server);
+  auto opts = options_for(server, "pool");
+  opts.delivery_threads = 2;
+  auto made = connection::connect(opts);
+  REQUIRE(made);
+  auto conn = std::move(*made);
   std::mutex mtx;
   std::optional<std::thread::id> first, second;
   auto record = [&](std::optional<std::thread::id>& slot) {
