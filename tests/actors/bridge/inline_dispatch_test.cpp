@@ -15,6 +15,9 @@
 #include <spdlog/spdlog.h>
 
 #include "runtime/bridge/call.hpp"
+#include "runtime/bridge/wire_code.hpp"
+#include "runtime/core/atoms.hpp"
+#include "runtime/registry/registry_api.hpp"
 #include "runtime/core/inline_executor.hpp"
 #include "smith/examples/v1/examples.pb.h"
 #include "tests/actors/bridge/examples_node.hpp"
@@ -28,14 +31,30 @@ namespace {
 
 namespace ev1 = smith::examples::v1;
 
-/// A node with one echo and one counter agent; `bridge` is appended as its [bridge] table.
+/// A node with one echo (mailbox of `echo_capacity`) and one counter agent; `bridge` is
+/// appended as its [bridge] table.
 struct inline_node : test::examples_node {
-  inline_node(const std::string& name, const std::string& url, const std::string& bridge)
+  inline_node(const std::string& name, const std::string& url, const std::string& bridge,
+              int echo_capacity = 1024)
     : examples_node(name, url,
-                    "  [[domain.pool]]\n  agent = \"echo\"\n  [[domain.pool]]\n  agent = "
-                    "\"counter\"\n[bridge]\n"
-                      + bridge) {}
+                    "  [[domain.pool]]\n  agent = \"echo\"\n  mailbox_capacity = "
+                      + std::to_string(echo_capacity)
+                      + "\n  [[domain.pool]]\n  agent = \"counter\"\n[bridge]\n" + bridge) {}
 };
+
+/// Sends `what` (suspend or resume) to `node`'s agent `name` and waits for its ok.
+template <class Atom>
+void inline_control(inline_node& node, const std::string& name, Atom what) {
+  caf::scoped_actor self{*node.sys};
+  caf::actor target;
+  auto reg = caf::actor_cast<caf::actor>(node.sys->registry().get(registry::registry_name));
+  self->request(reg, 2s, registry::resolve_atom::value, std::string{"examples"}, name)
+    .receive([&](registry::agent_record& r) { target = r.handle; }, [](caf::error&) {});
+  REQUIRE(target);
+  bool ok = false;
+  self->request(target, 2s, what).receive([&](ok_atom) { ok = true; }, [](caf::error&) {});
+  REQUIRE(ok);
+}
 
 ev1::EchoRequest inline_echo(const std::string& text) {
   ev1::EchoRequest r;
@@ -191,4 +210,41 @@ TEST_CASE("a handler holding a delivery thread past the threshold is reported on
             || (l.find("held a NATS delivery thread") != std::string::npos
                 && l.find("threshold 20 ms") != std::string::npos);
   CHECK_MESSAGE(named, "no blocked-thread warning among " << lines.size() << " lines");
+}
+
+TEST_CASE("with inline dispatch a full agent mailbox still refuses remote requests as overloaded") {
+  test::nats_server server;
+  inline_node b{"nb", server.url(), "inline_dispatch = true\n", 2};
+  inline_node a{"na", server.url(), "inline_dispatch = true\n"};
+  inline_wait_reachable(a, {"examples", "echo-nb-1"});
+  inline_control(b, "echo-nb-1", suspend_atom::value); // holds what it admits
+  struct tally {
+    std::atomic<int> overloaded{0};
+    std::atomic<int> answered{0};
+    std::atomic<int> other{0};
+  };
+  auto t = std::make_shared<tally>();
+  constexpr int calls = 6;
+  auto caller = a.sys->spawn(
+    [&a, t](caf::event_based_actor* self, int n) -> caf::behavior {
+      for (int i = 0; i < n; ++i)
+        bridge::call<ev1::EchoReply>(self, {"examples", "echo-nb-1"}, "echo", inline_echo("x"),
+                                     a.in(3s), [t](caf::expected<ev1::EchoReply> r) {
+                                       if (r)
+                                         ++t->answered;
+                                       else if (bridge::code_of(r.error())
+                                                == bridge::wire_code::overloaded)
+                                         ++t->overloaded;
+                                       else
+                                         ++t->other;
+                                     });
+      return {[](int) {}};
+    },
+    calls);
+  // Capacity 2: the other four are refused at once, long before the 3 s deadline.
+  CHECK(test::eventually([&] { return t->overloaded == calls - 2; }, 2s));
+  inline_control(b, "echo-nb-1", resume_atom::value);
+  CHECK(test::eventually([&] { return t->answered == 2; }, 5s));
+  CHECK(t->other == 0);
+  caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
 }
