@@ -25,9 +25,11 @@ using smith::core::inline_options;
 using smith::test::eventually;
 
 struct inline_test_config : caf::actor_system_config {
-  explicit inline_test_config(size_t throughput = 300) {
+  explicit inline_test_config(
+    size_t throughput = 300,
+    smith::config::scheduler_policy policy = smith::config::scheduler_policy::sharing) {
     smith::configure_actor_system(*this);
-    smith::configure_scheduler(*this, smith::config::scheduler_policy::sharing, 2);
+    smith::configure_scheduler(*this, policy, 2);
     set("scheduler.max-throughput", throughput);
   }
 };
@@ -126,7 +128,12 @@ TEST_CASE("with inline dispatch off the posted actor runs on a CAF worker") {
 }
 
 TEST_CASE("a chain of sends runs inline up to the job budget and the rest on the scheduler") {
-  inline_test_config cfg;
+  // Both policies: the hand-off must work with Smith's affinity scheduler (smithd's
+  // default) as with CAF's sharing.
+  auto policy = smith::config::scheduler_policy::sharing;
+  SUBCASE("sharing") { policy = smith::config::scheduler_policy::sharing; }
+  SUBCASE("affinity") { policy = smith::config::scheduler_policy::affinity; }
+  inline_test_config cfg{300, policy};
   caf::actor_system sys{cfg};
   auto seen = std::make_shared<inline_seen>();
   constexpr int hops = 10;
