@@ -42,14 +42,21 @@ struct inline_node : test::examples_node {
                       + "\n  [[domain.pool]]\n  agent = \"counter\"\n[bridge]\n" + bridge) {}
 };
 
-/// Sends `what` (suspend or resume) to `node`'s agent `name` and waits for its ok.
-template <class Atom>
-void inline_control(inline_node& node, const std::string& name, Atom what) {
+/// `node`'s agent `name`, resolved through its registry.
+caf::actor inline_resolve(inline_node& node, const std::string& name) {
   caf::scoped_actor self{*node.sys};
   caf::actor target;
   auto reg = caf::actor_cast<caf::actor>(node.sys->registry().get(registry::registry_name));
   self->request(reg, 2s, registry::resolve_atom::value, std::string{"examples"}, name)
     .receive([&](registry::agent_record& r) { target = r.handle; }, [](caf::error&) {});
+  return target;
+}
+
+/// Sends `what` (suspend or resume) to `node`'s agent `name` and waits for its ok.
+template <class Atom>
+void inline_control(inline_node& node, const std::string& name, Atom what) {
+  caf::scoped_actor self{*node.sys};
+  auto target = inline_resolve(node, name);
   REQUIRE(target);
   bool ok = false;
   self->request(target, 2s, what).receive([&](ok_atom) { ok = true; }, [](caf::error&) {});
@@ -247,4 +254,16 @@ TEST_CASE("with inline dispatch a full agent mailbox still refuses remote reques
   CHECK(test::eventually([&] { return t->answered == 2; }, 5s));
   CHECK(t->other == 0);
   caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("an agent names its type in blocked-thread warnings") {
+  test::nats_server server;
+  inline_node b{"nb", server.url(), "inline_dispatch = true\n"};
+  auto echo = inline_resolve(b, "echo-nb-1");
+  REQUIRE(echo);
+  auto* actor = caf::actor_cast<caf::abstract_actor*>(echo);
+  auto* labelled = dynamic_cast<const core::inline_labelled*>(actor);
+  REQUIRE(labelled != nullptr);
+  auto label = labelled->inline_label();
+  CHECK_MESSAGE(label.rfind("agent examples/echo@", 0) == 0, label);
 }
