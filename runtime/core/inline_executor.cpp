@@ -79,15 +79,17 @@ void inline_runner::close() noexcept {
       continue;
     }
     ++jobs;
-    run(job, now);
-    now = inline_now_ns();
+    auto res = run(job, now);
+    auto then = inline_now_ns();
+    settle(job, res, now, then - now);
+    now = then;
   }
   queue_.clear();
   head_ = 0;
   inline_tls_open = nullptr;
 }
 
-void inline_runner::run(caf::resumable* job, int64_t now_ns) {
+caf::resumable::resume_result inline_runner::run(caf::resumable* job, int64_t now_ns) {
   current.store(job, std::memory_order_relaxed);
   started_ns.store(now_ns, std::memory_order_release);
   auto res = job->resume(this, throughput_);
@@ -98,14 +100,16 @@ void inline_runner::run(caf::resumable* job, int64_t now_ns) {
   while (hazard.load(std::memory_order_seq_cst) == job) {
     // the checker holds it for a few instructions (it takes its own reference)
   }
+  return res;
+}
+
+void inline_runner::settle(caf::resumable* job, caf::resumable::resume_result res,
+                           int64_t began_ns, int64_t took_ns) {
   ran.fetch_add(1, std::memory_order_relaxed);
   auto warn = warn_ns.load(std::memory_order_relaxed);
-  if (warn > 0) {
-    auto took = inline_now_ns() - now_ns;
-    // Reported by the checker already if it saw the job running past the threshold.
-    if (took >= warn && reported_ns.load(std::memory_order_relaxed) != now_ns)
-      inline_report_blocked(job, took, warn);
-  }
+  // Reported by the checker already if it saw the job running past the threshold.
+  if (warn > 0 && took_ns >= warn && reported_ns.load(std::memory_order_relaxed) != began_ns)
+    inline_report_blocked(job, took_ns, warn);
   switch (res) {
     case caf::resumable::resume_later:
     case caf::resumable::shutdown_execution_unit:

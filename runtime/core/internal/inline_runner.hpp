@@ -50,7 +50,11 @@ public:
   std::atomic<uint64_t> handed_off{0};
 
 private:
-  void run(caf::resumable* job, int64_t now_ns);
+  /// Resumes `job`, published to the checker as started at `now_ns`.
+  caf::resumable::resume_result run(caf::resumable* job, int64_t now_ns);
+  /// Counts and reports the run of `job`, then releases it or hands it to the scheduler.
+  void settle(caf::resumable* job, caf::resumable::resume_result res, int64_t began_ns,
+              int64_t took_ns);
   void hand_off(caf::resumable* job);
 
   std::vector<caf::resumable*> queue_;
