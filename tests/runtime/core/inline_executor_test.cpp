@@ -192,15 +192,18 @@ TEST_CASE("an actor that is already scheduled is not run by the inline dispatch"
   std::promise<void> release;
   auto gate = release.get_future().share();
   std::atomic<bool> busy{false};
-  auto a = sys.spawn([=, &busy](caf::event_based_actor*) -> caf::behavior {
-    return {[=, &busy](int n) {
-      if (n == 1) {
-        busy = true;
-        gate.wait(); // keeps the actor running (its mailbox is not blocked)
-      }
-      seen->add();
-    }};
-  });
+  // An argument besides self: CAF 0.17 spawns zero-argument function actors incorrectly.
+  auto a = sys.spawn(
+    [=, &busy](caf::event_based_actor*, int) -> caf::behavior {
+      return {[=, &busy](int n) {
+        if (n == 1) {
+          busy = true;
+          gate.wait(); // keeps the actor running (its mailbox is not blocked)
+        }
+        seen->add();
+      }};
+    },
+    0);
   caf::anon_send(a, 1);
   REQUIRE(eventually([&] { return busy.load(); }));
   auto before = smith::core::inline_dispatch_stats();
@@ -221,21 +224,25 @@ TEST_CASE("a response promise delivered from another thread after an inline run 
   inline_test_config cfg;
   caf::actor_system sys{cfg};
   auto stash = std::make_shared<std::promise<caf::response_promise>>();
-  auto server = sys.spawn([stash](caf::event_based_actor* self) -> caf::behavior {
-    return {[=](int) -> caf::result<int> {
-      auto rp = self->make_response_promise<int>();
-      stash->set_value(rp);
-      return rp;
-    }};
-  });
+  auto server = sys.spawn(
+    [stash](caf::event_based_actor* self, int) -> caf::behavior {
+      return {[=](int) -> caf::result<int> {
+        auto rp = self->make_response_promise<int>();
+        stash->set_value(rp);
+        return rp;
+      }};
+    },
+    0);
   auto got = std::make_shared<std::promise<std::thread::id>>();
-  auto client = sys.spawn([server, got](caf::event_based_actor* self) -> caf::behavior {
-    return {[=](caf::atom_value) {
-      self->request(server, caf::infinite, 7).then([=](int) {
-        got->set_value(std::this_thread::get_id());
-      });
-    }};
-  });
+  auto client = sys.spawn(
+    [server, got](caf::event_based_actor* self, int) -> caf::behavior {
+      return {[=](caf::atom_value) {
+        self->request(server, caf::infinite, 7).then([=](int) {
+          got->set_value(std::this_thread::get_id());
+        });
+      }};
+    },
+    0);
   REQUIRE(eventually([&] { return inline_idle(server); }));
   REQUIRE(eventually([&] { return inline_idle(client); }));
   inline_on_thread([&] {
@@ -257,9 +264,9 @@ TEST_CASE("a job holding the dispatching thread past the threshold is reported w
   caf::actor_system sys{cfg};
   std::promise<void> release;
   auto gate = release.get_future().share();
-  auto a = sys.spawn([gate](caf::event_based_actor*) -> caf::behavior {
-    return {[=](int) { gate.wait(); }};
-  });
+  auto a = sys.spawn(
+    [gate](caf::event_based_actor*, int) -> caf::behavior { return {[=](int) { gate.wait(); }}; },
+    0);
   REQUIRE(eventually([&] { return inline_idle(a); }));
   inline_options opts;
   opts.block_warn = 20ms;
