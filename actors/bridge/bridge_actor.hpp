@@ -62,6 +62,11 @@ struct bridge_options {
   /// posts a request or one-way message to, and a caller that it delivers a reply to, run
   /// on that delivery thread (core::inline_dispatch), if idle. Off: CAF schedules them.
   core::inline_options inline_dispatch;
+  /// Whether one-way messages (casts) run their agent inline as well (`[bridge]
+  /// inline_one_way`). Off by default: no one waits on a cast, and under a flood the delivery
+  /// thread validating the next message while a worker runs the agent is faster than one
+  /// thread doing both (docs/BENCHMARKS.md, session 8).
+  bool inline_one_way = false;
 };
 
 /// Spawns a bridge and publishes it under bridge::bridge_name. It follows the node's

@@ -196,6 +196,10 @@ struct bridge_config {
   /// Most actor activations one delivered message runs inline (the rest are scheduled);
   /// 1..4096.
   uint32_t inline_max_jobs = 64;
+  /// Whether one-way messages run their agent inline too (only with inline_dispatch). Off:
+  /// a flood of casts is faster when a worker runs the agent while the delivery thread
+  /// validates the next message.
+  bool inline_one_way = false;
 };
 
 /// `[plugins]`: where domain plugins may be loaded from.

@@ -1,5 +1,8 @@
 // Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry], [bridge]
 // ([nats] and [cluster] are in nats_reader.cpp).
+#include <string>
+#include <string_view>
+
 #include "runtime/config/internal/section_readers.hpp"
 
 namespace smith::config::internal {
@@ -93,19 +96,27 @@ void read_persistence(toml_reader& r, const toml::table& doc, persistence_config
     out.snapshot_every = static_cast<uint64_t>(*n);
 }
 
+/// Reads the boolean `key` of [bridge] into `out`; anything else is a wrong_type error.
+void read_bridge_flag(toml_reader& r, const toml::table& tbl, std::string_view key, bool& out) {
+  auto* node = tbl.get(key);
+  if (!node)
+    return;
+  if (auto* b = node->as_boolean())
+    out = b->get();
+  else
+    r.fail(config_errc::wrong_type, node->source(),
+           "[bridge] " + std::string{key} + " must be a boolean, got " + type_phrase(node->type()));
+}
+
 void read_bridge(toml_reader& r, const toml::table& doc, bridge_config& out) {
   auto* tbl = r.table(doc, "bridge");
   if (!tbl)
     return;
-  r.check_keys(*tbl, {"inline_dispatch", "inline_block_warn_ms", "inline_max_jobs"},
+  r.check_keys(*tbl,
+               {"inline_dispatch", "inline_block_warn_ms", "inline_max_jobs", "inline_one_way"},
                "in [bridge]");
-  if (auto* on = tbl->get("inline_dispatch")) {
-    if (auto* b = on->as_boolean())
-      out.inline_dispatch = b->get();
-    else
-      r.fail(config_errc::wrong_type, on->source(),
-             "[bridge] inline_dispatch must be a boolean, got " + type_phrase(on->type()));
-  }
+  read_bridge_flag(r, *tbl, "inline_dispatch", out.inline_dispatch);
+  read_bridge_flag(r, *tbl, "inline_one_way", out.inline_one_way);
   if (auto ms = r.integer(*tbl, "inline_block_warn_ms", 1, 60'000))
     out.inline_block_warn = std::chrono::milliseconds{*ms};
   if (auto n = r.integer(*tbl, "inline_max_jobs", 1, 4096))

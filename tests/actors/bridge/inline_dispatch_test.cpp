@@ -183,23 +183,32 @@ TEST_CASE("with inline dispatch off a remote call runs the agent and the caller 
   CHECK(core::inline_dispatch_stats().ran == before.ran);
 }
 
-TEST_CASE("a cast runs the agent on the delivery thread with inline dispatch and not without") {
+TEST_CASE("a cast runs the agent on the delivery thread with inline_one_way and not without") {
   test::nats_server server;
   bool on = false;
-  SUBCASE("on") { on = true; }
-  SUBCASE("off") { on = false; }
-  CAPTURE(on);
-  inline_node b{"nb", server.url(), on ? "inline_dispatch = true\n" : "inline_dispatch = false\n"};
+  std::string bridge;
+  SUBCASE("inline_one_way") {
+    on = true;
+    bridge = "inline_dispatch = true\ninline_one_way = true\n";
+  }
+  SUBCASE("inline dispatch for requests only (the default)") {
+    bridge = "inline_dispatch = true\n";
+  }
+  SUBCASE("off") { bridge = "inline_dispatch = false\ninline_one_way = true\n"; }
+  CAPTURE(bridge);
+  inline_node b{"nb", server.url(), bridge};
   inline_node a{"na", server.url(), "inline_dispatch = false\n"};
   inline_wait_reachable(a, {"examples", "echo-nb-1"});
   constexpr int casts = 30;
   auto before = core::inline_dispatch_stats();
   inline_run_casts(a, casts);
   auto ran = core::inline_dispatch_stats().ran - before.ran;
+  // Each cast's counter activation counts when casts run inline; the polls (requests) run
+  // inline with inline_dispatch, a few at most, as the counter has counted by then.
   if (on)
-    CHECK(ran >= casts); // each cast's counter activation, plus the polls' requests
+    CHECK(ran >= casts);
   else
-    CHECK(ran == 0);
+    CHECK(ran < casts);
 }
 
 TEST_CASE("a handler holding a delivery thread past the threshold is reported once by name") {

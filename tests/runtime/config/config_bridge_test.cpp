@@ -14,11 +14,13 @@ TEST_CASE("inline dispatch is on by default with a 50 ms blocked-handler thresho
   CHECK(cfg.bridge.inline_dispatch);
   CHECK(cfg.bridge.inline_block_warn == std::chrono::milliseconds{50});
   CHECK(cfg.bridge.inline_max_jobs == 64);
+  CHECK_FALSE(cfg.bridge.inline_one_way);
 }
 
 TEST_CASE("[bridge] inline dispatch keys are read") {
   auto cfg = load_ok("[bridge]\ninline_dispatch = false\ninline_block_warn_ms = 200\n"
-                     "inline_max_jobs = 8\n");
+                     "inline_max_jobs = 8\ninline_one_way = true\n");
+  CHECK(cfg.bridge.inline_one_way);
   CHECK_FALSE(cfg.bridge.inline_dispatch);
   CHECK(cfg.bridge.inline_block_warn == std::chrono::milliseconds{200});
   CHECK(cfg.bridge.inline_max_jobs == 8);
@@ -39,6 +41,8 @@ TEST_CASE("bad [bridge] values are refused at their position") {
   CHECK(range.rfind("t.toml:2:24: ", 0) == 0);
   auto jobs = load_error("[bridge]\ninline_max_jobs = 5000\n", config_errc::out_of_range);
   CHECK(jobs.rfind("t.toml:2:19: ", 0) == 0);
+  auto flag = load_error("[bridge]\ninline_one_way = 1\n", config_errc::wrong_type);
+  CHECK(flag == "t.toml:2:18: [bridge] inline_one_way must be a boolean, got an integer");
   auto key = load_error("[bridge]\ninline = true\n", config_errc::unknown_key);
   CHECK(key.rfind("t.toml:2:1: unknown key 'inline' in [bridge]", 0) == 0);
 }
