@@ -13,6 +13,7 @@
 #include "runtime/bridge/bridge_api.hpp"
 #include "runtime/bridge/inbound.hpp"
 #include "runtime/bridge/nats_link.hpp"
+#include "runtime/core/inline_executor.hpp"
 #include "runtime/domain/domain_catalog.hpp"
 #include "runtime/supervision/child_spec.hpp"
 
@@ -57,6 +58,15 @@ struct bridge_options {
   /// Pools of runtime-loaded domains (optional): each gets a queue-group subscription, and
   /// their domains a broadcast one, whenever the bridge starts or receives `routes`.
   std::shared_ptr<route_set> dynamic;
+  /// Inline dispatch (`[bridge] inline_dispatch`): an agent that a NATS delivery thread
+  /// posts a request or one-way message to, and a caller that it delivers a reply to, run
+  /// on that delivery thread (core::inline_dispatch), if idle. Off: CAF schedules them.
+  core::inline_options inline_dispatch;
+  /// Whether one-way messages (casts) run their agent inline as well (`[bridge]
+  /// inline_one_way`). Off by default: no one waits on a cast, and under a flood the delivery
+  /// thread validating the next message while a worker runs the agent is faster than one
+  /// thread doing both (docs/BENCHMARKS.md, session 8).
+  bool inline_one_way = false;
 };
 
 /// Spawns a bridge and publishes it under bridge::bridge_name. It follows the node's

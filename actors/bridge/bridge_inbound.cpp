@@ -1,5 +1,6 @@
 // Requests arriving over NATS: validated on the delivery thread, dispatched by the bridge.
 #include <chrono>
+#include <optional>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -7,6 +8,7 @@
 #include "actors/bridge/bridge_state.hpp"
 #include "runtime/bridge/replies.hpp"
 #include "runtime/bridge/wire.hpp"
+#include "runtime/core/inline_executor.hpp"
 #include "runtime/metrics/latency_histogram.hpp"
 #include "runtime/log/trace_context.hpp"
 
@@ -126,6 +128,10 @@ std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self
   caf::actor agent = direct ? direct->handle : caf::actor{};
   auto endpoints = direct ? direct->endpoints : nullptr;
   auto node = self->state.opts.node;
+  auto* sys = &self->system();
+  auto inline_opts = self->state.opts.inline_dispatch;
+  auto one_way_opts = inline_opts;
+  one_way_opts.enabled = inline_opts.enabled && self->state.opts.inline_one_way;
   std::shared_ptr<direct_responder> responder;
   if (direct && link)
     responder = std::make_shared<direct_responder>(
@@ -133,13 +139,18 @@ std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self
       direct_responder::context{link, limits.max_payload, counters, self->state.endpoint_stats,
                                 node},
       direct->domain, direct->name);
-  return [me, link, limits, counters, agent, endpoints, node,
+  return [me, link, limits, counters, agent, endpoints, node, sys, inline_opts, one_way_opts,
           responder](const nats::inbound_view& m) {
+    // First: the agent woken below runs on this thread when the scope ends, after the
+    // request's locals and trace scope are gone (core/inline_executor.hpp). Opened for the
+    // direct paths only, once the message is known to be a request or a cast.
+    std::optional<core::inline_dispatch> inline_scope;
     counters->inbound.fetch_add(1, std::memory_order_relaxed);
     auto req = bridge::validate_inbound_view(m, limits, system_clock::now());
     if (req && req->reply.empty() && endpoints) {
       auto* ep = endpoints->find(req->target.action);
       if (ep && ep->post && req->type == ep->request_type) {
+        inline_scope.emplace(*sys, one_way_opts);
         log::trace_scope trace{req->traceparent}; // the agent picks it up as it accepts
         if (req->trace_replaced)
           warn_bad_trace(*counters, node, *req);
@@ -154,6 +165,7 @@ std::function<void(const nats::inbound_view&)> inbound_handler(bridge_self* self
     if (req && !req->reply.empty() && responder) {
       auto* ep = endpoints->find(req->target.action);
       if (ep && req->type == ep->request_type && ep->send_request) {
+        inline_scope.emplace(*sys, inline_opts);
         log::trace_scope trace{req->traceparent};
         if (req->trace_replaced)
           warn_bad_trace(*counters, node, *req);

@@ -8,6 +8,7 @@
 
 #include "actors/bridge/bridge_state.hpp"
 #include "runtime/bridge/replies.hpp"
+#include "runtime/core/inline_executor.hpp"
 #include "runtime/bridge/subject.hpp"
 
 namespace smith::actors {
@@ -26,12 +27,13 @@ std::optional<pending_call> pending_table::take(uint64_t corr) {
 
 namespace {
 
-/// Answers `p`'s caller from any thread: the response goes straight into its mailbox
-/// (no execution unit: CAF schedules the caller itself, as for anon_send).
+/// Answers `p`'s caller from a delivery thread: the response goes straight into its
+/// mailbox, and the caller, if idle, runs on this thread when the callback's inline
+/// dispatch ends (without one, CAF schedules it, as for anon_send).
 void replies_answer(const pending_call& p, caf::message msg) {
   auto& src = p.rp.source();
   if (src)
-    src->enqueue(nullptr, p.rp.id().response_id(), std::move(msg), nullptr);
+    src->enqueue(nullptr, p.rp.id().response_id(), std::move(msg), core::inline_unit());
 }
 
 } // namespace
@@ -40,7 +42,10 @@ std::function<void(const nats::inbound_view&)> reply_handler(bridge_self* self) 
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto table = self->state.pending;
   auto prefix = self->state.opts.link->reply_prefix;
-  return [me, table, prefix](const nats::inbound_view& m) {
+  auto* sys = &self->system();
+  auto inline_opts = self->state.opts.inline_dispatch;
+  return [me, table, prefix, sys, inline_opts](const nats::inbound_view& m) {
+    core::inline_dispatch inline_scope{*sys, inline_opts}; // first: it runs the caller last
     auto corr = bridge::parse_reply_subject(prefix, m.subject);
     bool direct = false;
     if (corr) {

@@ -118,6 +118,10 @@ bridge_options bridge_options_of(const config::node_config& cfg,
   out.link = std::move(link);
   out.catalog = &catalog;
   out.limits.max_payload = cfg.nats.max_payload;
+  out.inline_dispatch.enabled = cfg.bridge.inline_dispatch;
+  out.inline_dispatch.block_warn = cfg.bridge.inline_block_warn;
+  out.inline_dispatch.max_jobs = cfg.bridge.inline_max_jobs;
+  out.inline_one_way = cfg.bridge.inline_one_way;
   for (auto& d : cfg.domains) {
     if (dynamic && !d.plugin.empty()) {
       std::vector<service_pool> pools;

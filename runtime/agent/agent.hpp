@@ -21,6 +21,7 @@
 #include "runtime/agent/agent_snapshot.hpp"
 #include "runtime/registry/registry_errc.hpp"
 #include "runtime/core/atoms.hpp"
+#include "runtime/core/inline_executor.hpp"
 
 namespace smith::agent {
 
@@ -94,7 +95,7 @@ struct agent_hooks {
 /// The actor class behind every SDK agent. `State` is default-constructed
 /// per incarnation and reachable as `self->state`.
 template <class Iface, class State>
-class agent_actor : public agent_handle<Iface>::base {
+class agent_actor : public agent_handle<Iface>::base, public core::inline_labelled {
 public:
   using super = typename agent_handle<Iface>::base;
   using handle_type = agent_handle<Iface>;
@@ -124,6 +125,13 @@ public:
                   std::make_shared<const code>(code{std::move(fn), std::move(hooks)})) {}
 
   const char* name() const override { return agent_core::actor_name; }
+
+  /// "agent domain/type@version", naming the agent type in inline dispatch's warnings.
+  std::string inline_label() const override {
+    auto& c = core_.config();
+    return "agent " + c.domain() + "/" + (c.type().empty() ? c.name() : c.type()) + "@"
+           + c.version();
+  }
 
   /// Identity, capacity, incarnation and settings of this instance (name(), id(),
   /// settings(), ...; the pool's part is shared by its agents).

@@ -22,6 +22,8 @@
 #include <caf/send.hpp>
 #include <google/protobuf/message.h>
 
+#include "runtime/core/inline_executor.hpp"
+
 namespace smith::agent {
 
 /// Outcome of one wire invocation: the response message, or an error (the agent's own error,
@@ -63,7 +65,8 @@ struct endpoint {
   /// Request form for senders that are not running actors (the bridge's NATS delivery
   /// threads): translates `request` and enqueues it into `agent`'s mailbox as request `mid`
   /// from `sender`, which receives the agent's response (decode it with read_reply). No
-  /// timeout is set: the sender tracks the deadline. Returns the errors invoke detects before
+  /// timeout is set: the sender tracks the deadline. Inside a core::inline_dispatch scope the
+  /// agent, if idle, runs on the calling thread when the scope ends (post as well). Returns the errors invoke detects before
   /// sending; never throws. Empty for endpoints not made by make_endpoint.
   std::function<caf::error(const caf::actor& agent,
                            std::shared_ptr<const google::protobuf::Message> request,
@@ -247,7 +250,9 @@ endpoint make_endpoint(std::string action, ToMsg to_message, FromReply from_repl
       auto content = std::apply(
         [](auto&&... xs) { return caf::make_message(std::forward<decltype(xs)>(xs)...); },
         to_message(*typed));
-      agent->enqueue(std::move(sender), mid, std::move(content), nullptr);
+      // On a thread with an inline dispatch open (a NATS delivery callback), the agent runs
+      // there when the dispatch ends; elsewhere CAF schedules it.
+      agent->enqueue(std::move(sender), mid, std::move(content), core::inline_unit());
     } catch (...) {
       return detail::translation_failed(*name, std::current_exception());
     }

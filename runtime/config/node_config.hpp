@@ -158,6 +158,12 @@ struct nats_config {
   std::chrono::milliseconds connect_timeout{2000};
   /// Largest payload the bridge accepts or sends, 1..8388608 bytes.
   size_t max_payload = 512 * 1024;
+  /// Threads of nats.c's process-wide delivery pool, 1..64; subscriptions are spread over
+  /// them round-robin. With inline dispatch ([bridge]) agents run on these threads, so more
+  /// than one confines a slow handler to its share of the subscriptions (at a cost in
+  /// latency measured in docs/BENCHMARKS.md, session 8). The largest value any connection of
+  /// the process asked for wins; the pool never shrinks.
+  uint32_t delivery_threads = 1;
   /// "file:line:column" of the [nats] table, for errors found later (empty when absent).
   std::string where;
 };
@@ -176,6 +182,24 @@ struct cluster_config {
   std::chrono::milliseconds kv_refresh{10000};
   /// How often digests are compared and missing state is fetched.
   std::chrono::milliseconds anti_entropy_interval{5000};
+};
+
+/// `[bridge]`: how the bridge hands messages from NATS to agents.
+struct bridge_config {
+  /// Inline dispatch: an agent that a NATS delivery thread posts a request or one-way message
+  /// to, and a caller it delivers a reply to, run on that thread if idle (docs/bridge.md
+  /// "Inline dispatch"); false: CAF's scheduler runs them, one thread hand-off later.
+  bool inline_dispatch = true;
+  /// A handler holding a delivery thread longer than this is logged, once per agent type;
+  /// 1..60000 ms.
+  std::chrono::milliseconds inline_block_warn{50};
+  /// Most actor activations one delivered message runs inline (the rest are scheduled);
+  /// 1..4096.
+  uint32_t inline_max_jobs = 64;
+  /// Whether one-way messages run their agent inline too (only with inline_dispatch). Off:
+  /// a flood of casts is faster when a worker runs the agent while the delivery thread
+  /// validates the next message.
+  bool inline_one_way = false;
 };
 
 /// `[plugins]`: where domain plugins may be loaded from.
@@ -233,6 +257,8 @@ struct node_config {
   /// `[cluster]`.
   cluster_config cluster;
   std::vector<domain_config> domains;
+  /// `[bridge]`.
+  bridge_config bridge;
   /// `[plugins]`.
   plugins_config plugins;
   /// `[persistence]`.

@@ -48,6 +48,9 @@ struct nats_options {
   bool send_asap = false;
   /// When no server is reachable at connect(), return a connection that keeps trying.
   bool retry_on_failed_connect = false;
+  /// Threads of nats.c's process-wide delivery pool (nats_SetMessageDeliveryPoolSize),
+  /// 1..64: connect() grows the pool to this size; it never shrinks.
+  int delivery_threads = 1;
 };
 
 /// Connection life-cycle events, delivered to connection::on_event.

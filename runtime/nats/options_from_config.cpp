@@ -20,6 +20,7 @@ nats_options to_nats_options(const config::nats_config& cfg, std::string name) {
   result.max_reconnect = -1;
   result.reconnect_buffer_bytes = cfg.reconnect_buffer_bytes;
   result.connect_timeout = cfg.connect_timeout;
+  result.delivery_threads = static_cast<int>(cfg.delivery_threads);
   return result;
 }
 

@@ -38,6 +38,11 @@ struct options {
   /// Which sides run: "both" (default), "smith" or "baseline"; the skipped side reports 0
   /// (for profiling one side, e.g. under callgrind).
   std::string side = "both";
+  /// Bridge scenarios: the nodes' bridges dispatch inline on NATS delivery threads
+  /// (`[bridge] inline_dispatch`, core/inline_executor.hpp).
+  bool inline_dispatch = true;
+  /// ... and for one-way messages too (`[bridge] inline_one_way`).
+  bool inline_one_way = false;
 };
 
 /// One output line: the same figure measured through Smith and as raw CAF.

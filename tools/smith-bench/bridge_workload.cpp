@@ -69,6 +69,8 @@ bench_node::start(const options& opts, std::string name, const std::string& url,
   bo.node = n->name_;
   bo.link = n->link_;
   bo.catalog = &catalog;
+  bo.inline_dispatch.enabled = opts.inline_dispatch;
+  bo.inline_one_way = opts.inline_one_way;
   n->bridge_ = actors::spawn_bridge(*n->sys_, std::move(bo));
   if (auto err = wait_published(*n->sys_, {registry::registry_name, bridge::bridge_name}))
     return err;

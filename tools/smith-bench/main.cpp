@@ -41,6 +41,10 @@ void add_options(CLI::App& app, cli& c) {
     ->check(CLI::Range(1, 100));
   app.add_option("--side", c.opts.side, "Run only one side (profiling): both, smith or baseline")
     ->check(CLI::IsMember({"both", "smith", "baseline"}));
+  app.add_option("--inline-dispatch", c.opts.inline_dispatch,
+                 "Bridge scenarios: run woken actors on NATS delivery threads (default true)");
+  app.add_option("--inline-one-way", c.opts.inline_one_way,
+                 "Bridge scenarios: one-way messages too (default false)");
 }
 
 /// The scenarios named on the command line, or std::nullopt after reporting an unknown name.
@@ -72,8 +76,9 @@ std::optional<std::vector<const scenario*>> select(const std::vector<std::string
 
 /// Runs `chosen` in order; returns the process exit code.
 int run_all(const std::vector<const scenario*>& chosen, const cli& c) {
-  note(fmt::format("policy={} threads={} scale={} reps={}", c.opts.policy,
-                   thread_count(c.opts), c.opts.scale, c.opts.reps));
+  note(fmt::format("policy={} threads={} scale={} reps={} inline_dispatch={} one_way={}",
+                   c.opts.policy, thread_count(c.opts), c.opts.scale, c.opts.reps,
+                   c.opts.inline_dispatch, c.opts.inline_one_way));
   int rc = 0;
   auto t0 = now_ns();
   for (auto* s : chosen) {

@@ -121,6 +121,8 @@ void read_nats_timing(toml_reader& r, const toml::table& tbl, nats_config& out) 
     out.connect_timeout = *ms;
   if (auto n = r.integer(tbl, "max_payload", 1, 8 * 1024 * 1024))
     out.max_payload = static_cast<size_t>(*n);
+  if (auto n = r.integer(tbl, "delivery_threads", 1, 64))
+    out.delivery_threads = static_cast<uint32_t>(*n);
   if (out.ping_interval * (out.max_pings_out + 1) > std::chrono::milliseconds{15'000})
     r.fail(config_errc::out_of_range, tbl.source(),
            "[nats] ping_interval_ms * (max_pings_out + 1) must be at most 15000 (dead-link "
@@ -137,7 +139,7 @@ void read_nats(toml_reader& r, const toml::table& doc, nats_config& out) {
   r.check_keys(*tbl,
                {"urls", "user", "password", "token", "credentials", "tls_ca", "tls_cert",
                 "tls_key", "ping_interval_ms", "max_pings_out", "reconnect_wait_ms",
-                "reconnect_buffer_bytes", "connect_timeout_ms", "max_payload"},
+                "reconnect_buffer_bytes", "connect_timeout_ms", "max_payload", "delivery_threads"},
                "in [nats]");
   out.where = r.position(tbl->source());
   read_urls(r, *tbl, out.urls);

@@ -1,5 +1,8 @@
-// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry]
+// Readers of the node-wide sections: [node], [scheduler], [log], [root], [registry], [bridge]
 // ([nats] and [cluster] are in nats_reader.cpp).
+#include <string>
+#include <string_view>
+
 #include "runtime/config/internal/section_readers.hpp"
 
 namespace smith::config::internal {
@@ -90,12 +93,39 @@ void read_persistence(toml_reader& r, const toml::table& doc, persistence_config
     out.snapshot_every = static_cast<uint64_t>(*n);
 }
 
+/// Reads the boolean `key` of [bridge] into `out`; anything else is a wrong_type error.
+void read_bridge_flag(toml_reader& r, const toml::table& tbl, std::string_view key, bool& out) {
+  auto* node = tbl.get(key);
+  if (!node)
+    return;
+  if (auto* b = node->as_boolean())
+    out = b->get();
+  else
+    r.fail(config_errc::wrong_type, node->source(),
+           "[bridge] " + std::string{key} + " must be a boolean, got " + type_phrase(node->type()));
+}
+
+void read_bridge(toml_reader& r, const toml::table& doc, bridge_config& out) {
+  auto* tbl = r.table(doc, "bridge");
+  if (!tbl)
+    return;
+  r.check_keys(*tbl,
+               {"inline_dispatch", "inline_block_warn_ms", "inline_max_jobs", "inline_one_way"},
+               "in [bridge]");
+  read_bridge_flag(r, *tbl, "inline_dispatch", out.inline_dispatch);
+  read_bridge_flag(r, *tbl, "inline_one_way", out.inline_one_way);
+  if (auto ms = r.integer(*tbl, "inline_block_warn_ms", 1, 60'000))
+    out.inline_block_warn = std::chrono::milliseconds{*ms};
+  if (auto n = r.integer(*tbl, "inline_max_jobs", 1, 4096))
+    out.inline_max_jobs = static_cast<uint32_t>(*n);
+}
+
 } // namespace
 
 node_config read_document(toml_reader& r, const toml::table& doc) {
   r.check_keys(doc,
                {"node", "scheduler", "log", "root", "registry", "nats", "cluster", "plugins",
-                "persistence", "domain", "http"},
+                "persistence", "domain", "http", "bridge"},
                "at the top level");
   node_config result;
   read_node(r, doc, result);
@@ -108,6 +138,7 @@ node_config read_document(toml_reader& r, const toml::table& doc) {
   read_plugins(r, doc, result.plugins);
   read_persistence(r, doc, result.persistence);
   read_http(r, doc, result.http);
+  read_bridge(r, doc, result.bridge);
   result.domains = read_domains(r, doc);
   return result;
 }

@@ -1,6 +1,7 @@
 // nats_options -> natsOptions, with the connection callbacks wired.
 #include "runtime/nats/internal/options_builder.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <string>
 #include <vector>
@@ -16,6 +17,14 @@ using hub_t = connection::event_hub;
 
 // nats.c's default caps each subscription at 65536 messages; subscriptions raise it again.
 constexpr int max_pending_msgs = 1'000'000;
+
+/// Grows nats.c's global delivery pool to `n` threads (1..64). Its default is one thread
+/// for every subscription of the process; with inline dispatch (runtime/core/
+/// inline_executor.hpp) agents' handlers run on these threads, so more than one confines a
+/// slow handler to its share (nats.c assigns subscriptions round-robin).
+natsStatus options_size_delivery_pool(int n) {
+  return nats_SetMessageDeliveryPoolSize(std::clamp(n, 1, 64));
+}
 
 std::string last_error_of(natsConnection* nc) {
   const char* text = nullptr;
@@ -125,6 +134,8 @@ natsStatus set_callbacks(natsOptions* o, const nats_options& opts, hub_t* hub) {
     s = natsOptions_SetClosedCB(o, on_closed, hub);
   if (s == NATS_OK)
     s = natsOptions_SetErrorHandler(o, on_error, hub);
+  if (s == NATS_OK)
+    s = options_size_delivery_pool(opts.delivery_threads);
   if (s == NATS_OK)
     s = natsOptions_UseGlobalMessageDelivery(o, true);
   if (s == NATS_OK)
