@@ -168,7 +168,9 @@ TEST_CASE("with inline dispatch on a remote call runs the agent and the caller o
   CHECK(seen->inside_dispatch == calls);
   // ... and so did each request's echo agent on b, but the first (held while the caller
   // started, then resumed from a worker): an activation per reply and per later request.
-  CHECK(core::inline_dispatch_stats().ran - before.ran >= 2 * calls - 1);
+  // A request that finds the agent already scheduled (its heartbeat, say) runs on a worker:
+  // allow a few (CI saw 38 of 39). Without inline requests this would be about `calls`.
+  CHECK(core::inline_dispatch_stats().ran - before.ran >= 2 * calls - 4);
 }
 
 TEST_CASE("with inline dispatch off a remote call runs the agent and the caller on CAF workers") {
