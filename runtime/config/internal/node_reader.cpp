@@ -93,18 +93,6 @@ void read_persistence(toml_reader& r, const toml::table& doc, persistence_config
     out.snapshot_every = static_cast<uint64_t>(*n);
 }
 
-/// Reads the boolean `key` of [bridge] into `out`; anything else is a wrong_type error.
-void read_bridge_flag(toml_reader& r, const toml::table& tbl, std::string_view key, bool& out) {
-  auto* node = tbl.get(key);
-  if (!node)
-    return;
-  if (auto* b = node->as_boolean())
-    out = b->get();
-  else
-    r.fail(config_errc::wrong_type, node->source(),
-           "[bridge] " + std::string{key} + " must be a boolean, got " + type_phrase(node->type()));
-}
-
 void read_bridge(toml_reader& r, const toml::table& doc, bridge_config& out) {
   auto* tbl = r.table(doc, "bridge");
   if (!tbl)
@@ -112,8 +100,10 @@ void read_bridge(toml_reader& r, const toml::table& doc, bridge_config& out) {
   r.check_keys(*tbl,
                {"inline_dispatch", "inline_block_warn_ms", "inline_max_jobs", "inline_one_way"},
                "in [bridge]");
-  read_bridge_flag(r, *tbl, "inline_dispatch", out.inline_dispatch);
-  read_bridge_flag(r, *tbl, "inline_one_way", out.inline_one_way);
+  if (auto b = r.boolean(*tbl, "inline_dispatch", "[bridge]"))
+    out.inline_dispatch = *b;
+  if (auto b = r.boolean(*tbl, "inline_one_way", "[bridge]"))
+    out.inline_one_way = *b;
   if (auto ms = r.integer(*tbl, "inline_block_warn_ms", 1, 60'000))
     out.inline_block_warn = std::chrono::milliseconds{*ms};
   if (auto n = r.integer(*tbl, "inline_max_jobs", 1, 4096))
