@@ -34,7 +34,8 @@ std::vector<bool> routed_agents(caf::actor_system& sys, const caf::actor& bridge
                                 serving_clock::time_point until) {
   caf::scoped_actor self{sys};
   std::vector<bool> out(agents.size(), true);
-  std::vector<decltype(self->request(bridge, until - until, status_atom::value))> asked;
+  using reply_handle = decltype(self->request(bridge, std::chrono::milliseconds{}, ok_atom::value));
+  std::vector<reply_handle> asked;
   for (auto& a : agents)
     asked.push_back(self->request(a, serving_left(until), status_atom::value));
   std::vector<agent::agent_id> ids(agents.size());
@@ -44,7 +45,7 @@ std::vector<bool> routed_agents(caf::actor_system& sys, const caf::actor& bridge
                        // Not an SDK agent, or gone: nothing to wait for. No answer: late.
                        out[i] = err != caf::sec::request_timeout;
                      });
-  std::vector<std::pair<size_t, decltype(asked)::value_type>> routing;
+  std::vector<std::pair<size_t, reply_handle>> routing;
   for (size_t i = 0; i < agents.size(); ++i)
     if (!ids[i].instance.empty())
       routing.emplace_back(i, self->request(bridge, serving_left(until), bridge::routed_atom::value,

@@ -66,8 +66,9 @@ struct endpoint {
   /// threads): translates `request` and enqueues it into `agent`'s mailbox as request `mid`
   /// from `sender`, which receives the agent's response (decode it with read_reply). No
   /// timeout is set: the sender tracks the deadline. Inside a core::inline_dispatch scope the
-  /// agent, if idle, runs on the calling thread when the scope ends (post as well). Returns the errors invoke detects before
-  /// sending; never throws. Empty for endpoints not made by make_endpoint.
+  /// agent, if idle, runs on the calling thread when the scope ends (post as well). Returns
+  /// the errors invoke detects before sending; never throws. Empty for endpoints not made by
+  /// make_endpoint.
   std::function<caf::error(const caf::actor& agent,
                            std::shared_ptr<const google::protobuf::Message> request,
                            caf::strong_actor_ptr sender, caf::message_id mid)>
