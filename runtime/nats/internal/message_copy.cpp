@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "runtime/nats/internal/encoded_message.hpp"
 #include "runtime/nats/nats_errc.hpp"
 
 namespace smith::nats::internal {
@@ -31,11 +33,21 @@ inbound_msg copy_message(natsMsg* msg) {
 
 caf::expected<natsMsg*> make_message(std::string_view subject, std::string_view reply,
                                      const header_list& headers, std::string_view data) {
+  natsMsg* msg = nullptr;
+  std::vector<connection::header_field> fields;
+  fields.reserve(headers.size());
+  for (auto& [key, value] : headers)
+    fields.push_back({key.c_str(), value.c_str()});
+  auto s = make_encoded_message(&msg, subject, reply, fields.data(), fields.size(), data);
+  if (s != NATS_OK)
+    return make_nats_error(s, "cannot encode the headers of a message for subject '"
+                                + std::string{subject} + "'");
+  if (msg != nullptr)
+    return msg;
   std::string subj{subject};
   std::string rep{reply};
-  natsMsg* msg = nullptr;
-  auto s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
-                          static_cast<int>(data.size()));
+  s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
+                     static_cast<int>(data.size()));
   if (s != NATS_OK)
     return make_nats_error(s, "cannot build a message for subject '" + subj + "'");
   for (auto& [key, value] : headers) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 
+#include "runtime/nats/internal/layout.hpp"
 #include "runtime/nats/internal/message_copy.hpp"
 
 namespace smith::nats::internal {
@@ -47,11 +48,6 @@ bool view_parse_line(const char*& p, const char* end, header_refs& hs) {
   return true;
 }
 
-bool view_layout_known() {
-  static const bool known = (nats_GetVersionNumber() >> 8) == 0x0304;
-  return known;
-}
-
 /// Through nats.c's header API: the strings stay valid until `msg` is destroyed.
 void view_lifted_headers(natsMsg* msg, header_refs& hs) {
   for_each_header(msg, [&](const char* key, const char* value) { hs.emplace_back(key, value); });
@@ -76,7 +72,7 @@ bool parse_plain_headers(std::string_view block, header_refs& hs) {
 
 std::optional<std::string_view> raw_header_block(natsMsg* msg, std::string_view subject,
                                                  std::string_view reply, std::string_view data) {
-  if (!view_layout_known() || msg == nullptr || data.data() == nullptr)
+  if (!layout_known() || msg == nullptr || data.data() == nullptr)
     return std::nullopt;
   // subject NUL [reply NUL] [header block NUL] payload NUL
   const char* after = reply.empty() ? subject.data() + subject.size() + 1
