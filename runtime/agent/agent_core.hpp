@@ -1,6 +1,7 @@
 // The non-template part of every SDK agent: mailbox bound, lifecycle, control, counters.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -60,16 +61,16 @@ public:
     bool tapped = user && tap_request(self, x);
     // The handler runs in the trace of the request (log lines, calls it makes).
     auto trace = user && traces_.load(std::memory_order_acquire) != nullptr ? take_trace(x)
-                                                                            : std::string{};
+                                                                            : kept_trace{};
     std::optional<log::trace_scope> scope;
-    if (!trace.empty())
-      scope.emplace(trace);
+    if (trace.size != 0)
+      scope.emplace(trace.view());
     auto res = base(x);
     if (res == caf::invoke_message_result::skipped) {
       if (tapped)
         untap_request(x); // still in the mailbox: counted again when it is handled
-      if (!trace.empty())
-        keep_trace(x, std::move(trace));
+      if (trace.size != 0)
+        keep_trace(x, trace.view());
     }
     if (user && res != caf::invoke_message_result::skipped)
       after_user_message(self, res);
@@ -172,10 +173,17 @@ private:
   /// Remembers the thread's current traceparent (log::current_traceparent) for user message
   /// `x`, being enqueued by that thread; nothing when there is none.
   void keep_trace(const caf::mailbox_element& x);
+  /// A waiting message's traceparent: its first 55 bytes, which are a version-00 traceparent
+  /// whole (a later version's extra fields are not carried; children are version 00 anyway).
+  struct kept_trace {
+    std::array<char, 55> text;
+    uint8_t size = 0;
+    std::string_view view() const { return {text.data(), size}; }
+  };
   /// Remembers `traceparent` for `x`.
-  void keep_trace(const caf::mailbox_element& x, std::string traceparent);
-  /// Removes and returns what keep_trace remembered for `x` (empty if nothing).
-  std::string take_trace(const caf::mailbox_element& x);
+  void keep_trace(const caf::mailbox_element& x, std::string_view traceparent);
+  /// Removes and returns what keep_trace remembered for `x` (size 0 if nothing).
+  kept_trace take_trace(const caf::mailbox_element& x);
   /// Routes the answer to request `x` through the reply tap and counts it in flight; false
   /// (nothing changed) if `x` is no request or has nobody to answer.
   bool tap_request(caf::scheduled_actor* self, caf::mailbox_element& x);

@@ -1,22 +1,26 @@
 // Request envelopes encoded into per-thread buffers.
 #include "runtime/bridge/envelope.hpp"
 
+#include <array>
 #include <string>
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
 namespace smith::bridge {
 
 namespace {
 
-/// The per-thread scratch space of one envelope.
+/// The per-thread scratch space of one envelope. The generated headers have fixed sizes
+/// and live in arrays: a publish then allocates nothing here.
 struct scratch {
   std::string body;
   std::string type;
-  std::string deadline;
-  std::string msg_id;
+  const google::protobuf::Descriptor* type_of = nullptr;
+  std::array<char, deadline_max_size + 1> deadline{};
+  std::array<char, msg_id_size + 1> msg_id{};
   std::string sender;
-  std::string trace;
+  std::array<char, traceparent_size + 1> trace{};
 };
 
 scratch& buffers() {
@@ -42,19 +46,22 @@ caf::error publish_request(nats::connection& conn, std::string_view subject,
     return caf::make_error(wire_code::payload_too_large,
                            std::to_string(b.body.size()) + " bytes exceed the limit of "
                              + std::to_string(max_payload));
-  b.type.assign(msg.GetDescriptor()->full_name());
-  b.deadline = encode_deadline(meta.deadline);
-  b.msg_id = new_msg_id();
+  if (b.type_of != msg.GetDescriptor()) { // a burst usually sends one type
+    b.type.assign(msg.GetDescriptor()->full_name());
+    b.type_of = msg.GetDescriptor();
+  }
+  *write_deadline(meta.deadline, b.deadline.data()) = '\0';
+  write_msg_id(b.msg_id.data());
   b.sender.assign(meta.sender);
-  b.trace = meta.parent_trace.empty() ? new_traceparent() : child_traceparent(meta.parent_trace);
+  write_traceparent(meta.parent_trace, b.trace.data());
   nats::connection::header_field fields[5];
   size_t n = 0;
   fields[n++] = {header::type.data(), b.type.c_str()};
-  fields[n++] = {header::deadline.data(), b.deadline.c_str()};
-  fields[n++] = {header::msg_id.data(), b.msg_id.c_str()};
+  fields[n++] = {header::deadline.data(), b.deadline.data()};
+  fields[n++] = {header::msg_id.data(), b.msg_id.data()};
   if (!b.sender.empty())
     fields[n++] = {header::sender.data(), b.sender.c_str()};
-  fields[n++] = {header::traceparent.data(), b.trace.c_str()};
+  fields[n++] = {header::traceparent.data(), b.trace.data()};
   if (auto err = conn.publish_fields(subject, reply, fields, n, b.body))
     return unavailable(subject, err);
   return {};

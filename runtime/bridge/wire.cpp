@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <climits>
+#include <cstring>
 #include <random>
 
 #include "smith/bridge/v1/bridge.pb.h"
@@ -24,11 +25,19 @@ std::mt19937_64& rng() {
   return gen;
 }
 
+/// Lowercase hex digits: a table, because every inbound message's traceparent is checked.
+constexpr std::array<bool, 256> lower_hex_digits = [] {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view{"0123456789abcdef"})
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
 bool lower_hex(std::string_view s) {
-  for (auto c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-      return false;
-  return true;
+  bool ok = true;
+  for (auto c : s) // no early exit: straight-line and branch-free for the valid common case
+    ok &= lower_hex_digits[static_cast<unsigned char>(c)];
+  return ok;
 }
 
 bool all_zero(std::string_view s) {
@@ -58,9 +67,14 @@ std::string header_safe(std::string_view text) {
 
 } // namespace
 
-std::string encode_deadline(wall_time t) {
+char* write_deadline(wall_time t, char* out) {
   auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
-  return std::to_string(ms < 0 ? 0 : ms);
+  return std::to_chars(out, out + deadline_max_size, ms < 0 ? 0 : ms).ptr;
+}
+
+std::string encode_deadline(wall_time t) {
+  char buf[deadline_max_size];
+  return std::string(buf, write_deadline(t, buf));
 }
 
 std::optional<wall_time> decode_deadline(std::string_view text) {
@@ -77,17 +91,20 @@ std::optional<wall_time> decode_deadline(std::string_view text) {
   return wall_time{duration_cast<wall_time::duration>(milliseconds{ms})};
 }
 
-std::string new_msg_id() {
+void write_msg_id(char* out) {
   static constexpr const char* digits =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::string out;
-  out.reserve(22);
   // 22 base62 digits carry 130 bits; two 64-bit draws fill 128 of them.
   for (int half = 0; half < 2; ++half) {
     auto v = rng()();
     for (int i = 0; i < 11; ++i, v /= 62)
-      out += digits[v % 62];
+      *out++ = digits[v % 62];
   }
+}
+
+std::string new_msg_id() {
+  std::string out(msg_id_size, '0');
+  write_msg_id(out.data());
   return out;
 }
 
@@ -101,9 +118,8 @@ bool valid_msg_id(std::string_view id) {
 }
 
 std::string new_traceparent() {
-  std::string out = "00-00000000000000000000000000000000-0000000000000000-01";
-  fill_hex(out.data() + 3, 32);
-  fill_hex(out.data() + 36, 16);
+  std::string out(traceparent_size, '0');
+  write_traceparent({}, out.data());
   return out;
 }
 
@@ -123,13 +139,21 @@ bool valid_traceparent(std::string_view tp) {
 }
 
 std::string child_traceparent(std::string_view parent) {
-  if (!valid_traceparent(parent))
-    return new_traceparent();
-  std::string out = "00-00000000000000000000000000000000-0000000000000000-01";
-  out.replace(3, 32, parent.substr(3, 32));
-  fill_hex(out.data() + 36, 16);
-  out.replace(53, 2, parent.substr(53, 2));
+  std::string out(traceparent_size, '0');
+  write_traceparent(parent, out.data());
   return out;
+}
+
+void write_traceparent(std::string_view parent, char* out) {
+  static constexpr std::string_view root = "00-00000000000000000000000000000000-0000000000000000-01";
+  std::memcpy(out, root.data(), traceparent_size);
+  if (parent.empty() || !valid_traceparent(parent)) {
+    fill_hex(out + 3, 32);
+  } else {
+    std::memcpy(out + 3, parent.data() + 3, 32);
+    std::memcpy(out + 53, parent.data() + 53, 2);
+  }
+  fill_hex(out + 36, 16);
 }
 
 std::string quote(std::string_view text) {

@@ -42,16 +42,33 @@ using wall_time = std::chrono::system_clock::time_point;
 /// Decimal Unix epoch milliseconds of `t` (rounded down; times before 1970 give "0").
 std::string encode_deadline(wall_time t);
 
+/// Most characters encode_deadline() writes (any system_clock time in milliseconds).
+inline constexpr size_t deadline_max_size = 20;
+
+/// Writes encode_deadline(t) to `out` (room for deadline_max_size characters, no
+/// terminator); returns the end of what it wrote.
+char* write_deadline(wall_time t, char* out);
+
 /// Parses 1..15 decimal digits of Unix epoch milliseconds; nullopt for anything else
 /// (signs, spaces, empty, overlong).
 std::optional<wall_time> decode_deadline(std::string_view text);
 
+/// Length of the ids new_msg_id() makes.
+inline constexpr size_t msg_id_size = 22;
+
 /// A new message id: 22 base62 characters from 128 random bits. Thread-safe.
 std::string new_msg_id();
+
+/// Writes a new message id (msg_id_size characters, as new_msg_id) to `out`, which must have
+/// room for them; no terminator. For senders that keep their headers in fixed buffers.
+void write_msg_id(char* out);
 
 /// Whether `id` is acceptable as a caller-chosen `Smith-Msg-Id`: 1..128 bytes of
 /// printable ASCII without spaces.
 bool valid_msg_id(std::string_view id);
+
+/// Length of a version-00 traceparent.
+inline constexpr size_t traceparent_size = 55;
 
 /// A new W3C traceparent `00-{trace id}-{span id}-01` with random non-zero ids.
 std::string new_traceparent();
@@ -64,6 +81,10 @@ bool valid_traceparent(std::string_view tp);
 /// A traceparent for a call made while handling `parent`: the same trace id and flags, a
 /// new span id. A malformed `parent` gives a new trace (new_traceparent()).
 std::string child_traceparent(std::string_view parent);
+
+/// Writes child_traceparent(parent) (a new trace when `parent` is empty or malformed) to `out`
+/// (traceparent_size characters, no terminator).
+void write_traceparent(std::string_view parent, char* out);
 
 /// `'text'` for error messages: at most 64 bytes, non-printable bytes as \xNN.
 std::string quote(std::string_view text);

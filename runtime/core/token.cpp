@@ -1,6 +1,8 @@
 // Subject-token validation.
 #include "runtime/core/token.hpp"
 
+#include <array>
+
 namespace smith {
 
 namespace {
@@ -13,6 +15,16 @@ std::string describe_byte(unsigned char c) {
   return out;
 }
 
+/// Bytes a token must not hold: '.', '*', '>', whitespace and control bytes. A table, because
+/// every inbound agent message checks three tokens of its subject.
+constexpr std::array<bool, 256> token_reserved_bytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c <= 0x20; ++c)
+    t[static_cast<size_t>(c)] = true;
+  t[0x7F] = t['.'] = t['*'] = t['>'] = true;
+  return t;
+}();
+
 } // namespace
 
 std::optional<std::string> token_error(std::string_view name) {
@@ -21,7 +33,10 @@ std::optional<std::string> token_error(std::string_view name) {
   if (name.size() > max_token_length)
     return "is " + std::to_string(name.size()) + " bytes long; the limit is "
            + std::to_string(max_token_length);
-  for (size_t i = 0; i < name.size(); ++i) {
+  size_t first = 0;
+  while (first < name.size() && !token_reserved_bytes[static_cast<unsigned char>(name[first])])
+    ++first;
+  for (size_t i = first; i < name.size(); ++i) { // only when a reserved byte was seen
     auto c = static_cast<unsigned char>(name[i]);
     if (c == '.' || c == '*' || c == '>')
       return std::string{"contains '"} + static_cast<char>(c) + "' at offset "

@@ -30,14 +30,17 @@ std::string_view current_trace_id() noexcept {
   return id;
 }
 
+// The slot keeps its capacity (assigned, never swapped away): a scope then allocates only
+// when it nests inside another trace, to save the outer one.
 trace_scope::trace_scope(std::string_view traceparent) {
   auto& slot = trace_context_slot();
-  previous_.swap(slot);
+  if (!slot.empty())
+    previous_.assign(slot);
   slot.assign(traceparent);
 }
 
 trace_scope::~trace_scope() {
-  trace_context_slot().swap(previous_);
+  trace_context_slot().assign(previous_);
 }
 
 } // namespace smith::log

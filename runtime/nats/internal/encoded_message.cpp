@@ -22,7 +22,9 @@ constexpr std::string_view encoded_status_line = "NATS/1.0\r\n";
 void append_header_value(std::string& out, const char* value) {
   auto from = out.size();
   out.append(value);
-  for (auto i = from; i < out.size(); ++i)
+  // Values rarely hold CR or LF: find the first with one library scan, then fix the rest.
+  auto bad = std::strcspn(value, "\r\n");
+  for (auto i = from + bad; i < out.size(); ++i)
     if (out[i] == '\r' || out[i] == '\n')
       out[i] = ' ';
 }
