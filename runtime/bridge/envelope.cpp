@@ -46,9 +46,9 @@ caf::error publish_request(nats::connection& conn, std::string_view subject,
     return caf::make_error(wire_code::payload_too_large,
                            std::to_string(b.body.size()) + " bytes exceed the limit of "
                              + std::to_string(max_payload));
-  if (b.type_of != msg.GetDescriptor()) { // a burst usually sends one type
-    b.type.assign(msg.GetDescriptor()->full_name());
-    b.type_of = msg.GetDescriptor();
+  if (auto* d = msg.GetDescriptor(); b.type_of != d) { // a burst usually sends one type
+    b.type.assign(d->full_name());
+    b.type_of = d;
   }
   *write_deadline(meta.deadline, b.deadline.data()) = '\0';
   write_msg_id(b.msg_id.data());

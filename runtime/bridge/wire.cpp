@@ -33,10 +33,10 @@ constexpr std::array<bool, 256> lower_hex_digits = [] {
   return t;
 }();
 
-bool lower_hex(std::string_view s) {
+bool lower_hex(const char* p, size_t n) {
   bool ok = true;
-  for (auto c : s) // no early exit: straight-line and branch-free for the valid common case
-    ok &= lower_hex_digits[static_cast<unsigned char>(c)];
+  for (size_t i = 0; i < n; ++i) // no early exit: the valid common case runs straight through
+    ok &= lower_hex_digits[static_cast<unsigned char>(p[i])];
   return ok;
 }
 
@@ -124,18 +124,18 @@ std::string new_traceparent() {
 }
 
 bool valid_traceparent(std::string_view tp) {
-  if (tp.size() < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-')
+  if (tp.size() < traceparent_size || tp[2] != '-' || tp[35] != '-' || tp[52] != '-')
+    return false;
+  const char* p = tp.data();
+  if (!lower_hex(p, 2) || !lower_hex(p + 3, 32) || !lower_hex(p + 36, 16)
+      || !lower_hex(p + 53, 2) || all_zero({p + 3, 32}) || all_zero({p + 36, 16}))
     return false;
   auto version = tp.substr(0, 2);
-  auto trace = tp.substr(3, 32);
-  auto span = tp.substr(36, 16);
-  auto flags = tp.substr(53, 2);
-  if (!lower_hex(version) || version == "ff" || !lower_hex(trace) || !lower_hex(span)
-      || !lower_hex(flags) || all_zero(trace) || all_zero(span))
+  if (version == "ff")
     return false;
   if (version == "00")
-    return tp.size() == 55;
-  return tp.size() == 55 || tp[55] == '-';
+    return tp.size() == traceparent_size;
+  return tp.size() == traceparent_size || tp[traceparent_size] == '-';
 }
 
 std::string child_traceparent(std::string_view parent) {

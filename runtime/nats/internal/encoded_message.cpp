@@ -1,8 +1,10 @@
 // One-allocation outbound messages with a pre-encoded header block.
 #include "runtime/nats/internal/encoded_message.hpp"
 
+#include <array>
 #include <climits>
 #include <cstring>
+#include <vector>
 
 #include "runtime/nats/internal/layout.hpp"
 
@@ -19,38 +21,74 @@ namespace {
 
 constexpr std::string_view encoded_status_line = "NATS/1.0\r\n";
 
-void append_header_value(std::string& out, const char* value) {
-  auto from = out.size();
-  out.append(value);
-  // Values rarely hold CR or LF: find the first with one library scan, then fix the rest.
-  auto bad = std::strcspn(value, "\r\n");
-  for (auto i = from + bad; i < out.size(); ++i)
-    if (out[i] == '\r' || out[i] == '\n')
-      out[i] = ' ';
+/// Bytes a header key must not hold: space, control bytes, DEL and ':' (RFC 7230's
+/// field-name is stricter; NATS servers accept this much).
+constexpr std::array<bool, 256> header_key_reserved = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c <= 0x20; ++c)
+    t[static_cast<size_t>(c)] = true;
+  t[0x7F] = t[':'] = true;
+  return t;
+}();
+
+bool valid_header_key(std::string_view key) {
+  bool ok = !key.empty();
+  for (auto c : key)
+    ok &= !header_key_reserved[static_cast<unsigned char>(c)];
+  return ok;
 }
 
-/// A header key must be a non-empty run of printable characters other than ':' (RFC 7230's
-/// field-name is stricter; NATS servers accept this much).
-bool valid_header_key(const char* key) {
-  if (key == nullptr || *key == '\0')
-    return false;
-  for (auto* p = key; *p != '\0'; ++p)
-    if (static_cast<unsigned char>(*p) <= 0x20 || *p == ':' || *p == 0x7F)
-      return false;
-  return true;
+/// `field`'s key and value with their lengths, measured once.
+struct measured_field {
+  std::string_view key;
+  std::string_view value;
+};
+
+/// Writes `key: value\r\n` at `out`; CR and LF in the value become spaces (nats.c's rule).
+char* write_header_line(char* out, const measured_field& f) {
+  std::memcpy(out, f.key.data(), f.key.size());
+  out += f.key.size();
+  *out++ = ':';
+  *out++ = ' ';
+  std::memcpy(out, f.value.data(), f.value.size());
+  // Values rarely hold CR or LF: one library scan finds the first, then the rest are fixed.
+  for (auto i = std::strcspn(f.value.data(), "\r\n"); i < f.value.size(); ++i)
+    if (out[i] == '\r' || out[i] == '\n')
+      out[i] = ' ';
+  out += f.value.size();
+  *out++ = '\r';
+  *out++ = '\n';
+  return out;
 }
+
+/// Appends the block of `fs` (measured) to `out`.
+void append_measured(std::string& out, const measured_field* fs, size_t count) {
+  size_t size = encoded_status_line.size() + 2;
+  for (size_t i = 0; i < count; ++i)
+    size += fs[i].key.size() + fs[i].value.size() + 4;
+  auto from = out.size();
+  out.resize(from + size);
+  char* p = out.data() + from;
+  std::memcpy(p, encoded_status_line.data(), encoded_status_line.size());
+  p += encoded_status_line.size();
+  for (size_t i = 0; i < count; ++i)
+    p = write_header_line(p, fs[i]);
+  *p++ = '\r';
+  *p = '\n';
+}
+
+/// Most fields make_encoded_message measures on the stack; more go through a vector.
+constexpr size_t encoded_stack_fields = 8;
 
 } // namespace
 
 void append_header_block(std::string& out, const connection::header_field* fields,
                          size_t count) {
-  out.append(encoded_status_line);
-  for (size_t i = 0; i < count; ++i) {
-    out.append(fields[i].key).append(": ");
-    append_header_value(out, fields[i].value);
-    out.append("\r\n");
-  }
-  out.append("\r\n");
+  std::vector<measured_field> fs;
+  fs.reserve(count);
+  for (size_t i = 0; i < count; ++i)
+    fs.push_back({fields[i].key, fields[i].value});
+  append_measured(out, fs.data(), count);
 }
 
 natsStatus make_encoded_message(natsMsg** out, std::string_view subject, std::string_view reply,
@@ -59,13 +97,24 @@ natsStatus make_encoded_message(natsMsg** out, std::string_view subject, std::st
   *out = nullptr;
   if (count == 0 || subject.empty() || !layout_known())
     return NATS_OK;
-  for (size_t i = 0; i < count; ++i)
-    if (!valid_header_key(fields[i].key) || fields[i].value == nullptr)
+  measured_field stack[encoded_stack_fields];
+  std::vector<measured_field> heap;
+  auto* fs = stack;
+  if (count > encoded_stack_fields) {
+    heap.resize(count);
+    fs = heap.data();
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (fields[i].key == nullptr || fields[i].value == nullptr)
       return NATS_INVALID_ARG;
+    fs[i] = {fields[i].key, fields[i].value};
+    if (!valid_header_key(fs[i].key))
+      return NATS_INVALID_ARG;
+  }
   // Reused per thread: a publish then allocates only the message itself.
   thread_local std::string buf;
   buf.clear();
-  append_header_block(buf, fields, count);
+  append_measured(buf, fs, count);
   auto header_len = buf.size();
   buf.append(data);
   if (buf.size() > static_cast<size_t>(INT_MAX) || subject.size() > static_cast<size_t>(INT_MAX)
