@@ -133,6 +133,28 @@ public:
            + c.version();
   }
 
+  /// Hides local_actor's: the request being handled counts as in flight until the promise
+  /// delivers (agent_core::tap_current), which drain and the in-flight counter rely on.
+  template <class... Ts>
+  auto make_response_promise() {
+    core_.tap_current(this);
+    return super::template make_response_promise<Ts...>();
+  }
+
+  /// Hides local_actor's untyped form, likewise.
+  caf::response_promise make_response_promise() {
+    core_.tap_current(this);
+    return super::make_response_promise();
+  }
+
+  /// Hides local_actor's: a delegated request counts as in flight until it is answered.
+  template <caf::message_priority P = caf::message_priority::normal, class Handle = caf::actor,
+            class... Ts>
+  auto delegate(const Handle& dest, Ts&&... xs) {
+    core_.tap_current(this);
+    return super::template delegate<P>(dest, std::forward<Ts>(xs)...);
+  }
+
   /// Identity, capacity, incarnation and settings of this instance (name(), id(),
   /// settings(), ...; the pool's part is shared by its agents).
   const agent_instance& config() const noexcept { return core_.config(); }

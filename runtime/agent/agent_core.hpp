@@ -45,10 +45,10 @@ public:
   bool admit(caf::scheduled_actor* self, caf::mailbox_element& x, caf::execution_unit* eu);
 
   /// Wraps scheduled_actor::consume: holds user messages while suspended,
-  /// counts what was handled, and finishes a drain once the mailbox is empty. A request
-  /// handed to a handler counts as in flight until its answer passes the reply tap; a
-  /// message enqueued while its sender's thread had a trace (log::trace_scope) is handled
-  /// in that trace.
+  /// counts what was handled, and finishes a drain once the mailbox is empty. A message
+  /// enqueued while its sender's thread had a trace (log::trace_scope) is handled in that
+  /// trace. A request answered by its handler's return value is done when the handler
+  /// returns; one answered later counts as in flight (see tap_current).
   template <class Consume>
   caf::invoke_message_result consume(caf::scheduled_actor* self, caf::mailbox_element& x,
                                      Consume&& base) {
@@ -58,7 +58,6 @@ public:
     // state with every event its predecessors persisted.
     if (user && (suspended_ || (journaled_ && extras_->journal->pending() > 0)))
       return caf::invoke_message_result::skipped;
-    bool tapped = user && tap_request(self, x);
     // The handler runs in the trace of the request (log lines, calls it makes).
     auto trace = user && traces_.load(std::memory_order_acquire) != nullptr ? take_trace(x)
                                                                             : kept_trace{};
@@ -67,8 +66,6 @@ public:
       scope.emplace(trace.view());
     auto res = base(x);
     if (res == caf::invoke_message_result::skipped) {
-      if (tapped)
-        untap_request(x); // still in the mailbox: counted again when it is handled
       if (trace.size != 0)
         keep_trace(x, trace.view());
     }
@@ -76,6 +73,13 @@ public:
       after_user_message(self, res);
     return res;
   }
+
+  /// Counts the request `self` is handling as in flight until it is answered, by routing its
+  /// answer through the reply tap: for a handler that answers later (a response promise, a
+  /// delegation). Nothing for a message that is no user request, is answered already, or has
+  /// nobody to answer; at most once per request. Cheaper than tapping every request, as
+  /// most are answered by the handler's return value before it returns.
+  void tap_current(caf::scheduled_actor* self);
 
   /// Installs the exception, default and exit handlers and runs the
   /// lifecycle to Active. Returns an error if `on_start` fails. The default handler runs
@@ -187,8 +191,6 @@ private:
   /// Routes the answer to request `x` through the reply tap and counts it in flight; false
   /// (nothing changed) if `x` is no request or has nobody to answer.
   bool tap_request(caf::scheduled_actor* self, caf::mailbox_element& x);
-  /// Undoes tap_request for a request the behaviour skipped.
-  void untap_request(caf::mailbox_element& x);
   void after_user_message(caf::scheduled_actor* self, caf::invoke_message_result res);
   caf::error suspend(caf::scheduled_actor* self);
   caf::error resume(caf::scheduled_actor* self);

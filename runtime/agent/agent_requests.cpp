@@ -77,11 +77,10 @@ bool agent_core::tap_request(caf::scheduled_actor* self, caf::mailbox_element& x
   return true;
 }
 
-void agent_core::untap_request(caf::mailbox_element& x) {
-  if (extras_ && extras_->tap && !x.stages.empty() && x.stages.back() == extras_->tap) {
-    x.stages.pop_back();
-    extras_->in_flight->value.fetch_sub(1, std::memory_order_acq_rel);
-  }
+void agent_core::tap_current(caf::scheduled_actor* self) {
+  auto* x = self->current_mailbox_element();
+  if (x != nullptr && is_user_message(*x))
+    tap_request(self, *x);
 }
 
 void agent_core::keep_trace(const caf::mailbox_element& x) {

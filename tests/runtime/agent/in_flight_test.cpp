@@ -123,3 +123,70 @@ TEST_CASE("requests held by a suspended agent are queued, not in flight") {
   CHECK(r == 7);
   CHECK(f.in_flight() == 0);
 }
+
+namespace {
+
+using pass_atom = caf::atom_constant<caf::atom("pass")>;
+
+/// Holds `hold` requests until `release`, which answers each with ten times its number.
+using keeper_iface = caf::typed_actor<caf::replies_to<hold_atom, int64_t>::with<int64_t>,
+                                      caf::replies_to<release_atom>::with<int64_t>>;
+
+struct keeper_state {
+  std::vector<std::pair<caf::typed_response_promise<int64_t>, int64_t>> held;
+};
+
+keeper_iface::behavior_type keeper_impl(keeper_iface::stateful_pointer<keeper_state> self) {
+  return {
+    [=](hold_atom, int64_t n) -> caf::result<int64_t> {
+      self->state.held.emplace_back(self->make_response_promise<int64_t>(), n);
+      return self->state.held.back().first;
+    },
+    [=](release_atom) {
+      auto n = static_cast<int64_t>(self->state.held.size());
+      for (auto& [rp, x] : self->state.held)
+        rp.deliver(x * 10);
+      self->state.held.clear();
+      return n;
+    },
+  };
+}
+
+/// Delegates every `pass` to its keeper.
+using passer_iface = caf::typed_actor<caf::replies_to<pass_atom, int64_t>::with<int64_t>>;
+
+struct passer_state {
+  keeper_iface keeper;
+};
+
+using passer_self = agent_actor<passer_iface, passer_state>;
+
+} // namespace
+
+TEST_CASE("a delegated request is in flight until the delegate answers the caller") {
+  test_system ts;
+  auto keeper = ts.sys().spawn(keeper_impl);
+  agent_config cfg;
+  cfg.id = *make_agent_id("tests", "passer", "1.0.0");
+  auto passer = spawn_agent<passer_iface, passer_state>(ts.sys(), cfg, [=](passer_self* self) {
+    self->state.keeper = keeper;
+    return passer_iface::behavior_type{[=](pass_atom, int64_t n) {
+      return self->delegate(self->state.keeper, hold_atom::value, n);
+    }};
+  });
+  ts.run();
+  auto in_flight = [&] {
+    return ts.ask<agent_status>(passer, status_atom::value).counters.in_flight;
+  };
+  auto h = ts.self()->request(passer, caf::infinite, pass_atom::value, int64_t{4});
+  ts.run();
+  CHECK(in_flight() == 1);
+  CHECK(ts.ask<int64_t>(keeper, release_atom::value) == 1);
+  CHECK(in_flight() == 0);
+  int64_t r = 0;
+  h.receive([&](int64_t x) { r = x; }, [](caf::error&) {});
+  CHECK(r == 40);
+  caf::anon_send_exit(passer, caf::exit_reason::kill);
+  caf::anon_send_exit(keeper, caf::exit_reason::kill);
+  ts.run();
+}
