@@ -22,8 +22,20 @@ using holder_iface = caf::typed_actor<caf::replies_to<hold_atom, int64_t>::with<
                                       caf::replies_to<release_atom>::with<int64_t>,
                                       caf::replies_to<fail_atom>::with<int64_t>,
                                       caf::replies_to<quick_atom>::with<int64_t>>;
+/// Requests held in promises, with their numbers.
+using held_requests = std::vector<std::pair<caf::typed_response_promise<int64_t>, int64_t>>;
+
+/// Answers every held request with ten times its number; returns how many there were.
+int64_t release_held(held_requests& held) {
+  auto n = static_cast<int64_t>(held.size());
+  for (auto& [rp, x] : held)
+    rp.deliver(x * 10);
+  held.clear();
+  return n;
+}
+
 struct holder_state {
-  std::vector<std::pair<caf::typed_response_promise<int64_t>, int64_t>> held;
+  held_requests held;
 };
 using holder_self = agent_actor<holder_iface, holder_state>;
 
@@ -34,13 +46,7 @@ holder_iface::behavior_type holder_impl(holder_self* self) {
       self->state.held.emplace_back(rp, n);
       return rp;
     },
-    [=](release_atom) {
-      auto n = static_cast<int64_t>(self->state.held.size());
-      for (auto& [rp, x] : self->state.held)
-        rp.deliver(x * 10);
-      self->state.held.clear();
-      return n;
-    },
+    [=](release_atom) { return release_held(self->state.held); },
     [=](fail_atom) {
       auto n = static_cast<int64_t>(self->state.held.size());
       for (auto& h : self->state.held)
@@ -133,7 +139,7 @@ using keeper_iface = caf::typed_actor<caf::replies_to<hold_atom, int64_t>::with<
                                       caf::replies_to<release_atom>::with<int64_t>>;
 
 struct keeper_state {
-  std::vector<std::pair<caf::typed_response_promise<int64_t>, int64_t>> held;
+  held_requests held;
 };
 
 keeper_iface::behavior_type keeper_impl(keeper_iface::stateful_pointer<keeper_state> self) {
@@ -142,13 +148,7 @@ keeper_iface::behavior_type keeper_impl(keeper_iface::stateful_pointer<keeper_st
       self->state.held.emplace_back(self->make_response_promise<int64_t>(), n);
       return self->state.held.back().first;
     },
-    [=](release_atom) {
-      auto n = static_cast<int64_t>(self->state.held.size());
-      for (auto& [rp, x] : self->state.held)
-        rp.deliver(x * 10);
-      self->state.held.clear();
-      return n;
-    },
+    [=](release_atom) { return release_held(self->state.held); },
   };
 }
 

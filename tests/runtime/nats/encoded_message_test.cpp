@@ -11,25 +11,6 @@
 using namespace smith::nats;
 using namespace smith::nats::test;
 
-namespace {
-
-/// A synchronous subscription, to read the natsMsg exactly as nats.c received it.
-struct encoded_sync_sub {
-  natsSubscription* sub = nullptr;
-  encoded_sync_sub(connection& conn, const std::string& subject) {
-    REQUIRE(natsConnection_SubscribeSync(&sub, conn.raw(), subject.c_str()) == NATS_OK);
-    REQUIRE(natsConnection_Flush(conn.raw()) == NATS_OK);
-  }
-  ~encoded_sync_sub() { natsSubscription_Destroy(sub); }
-  natsMsg* next() {
-    natsMsg* m = nullptr;
-    REQUIRE(natsSubscription_NextMsg(&m, sub, 2000) == NATS_OK);
-    return m;
-  }
-};
-
-} // namespace
-
 TEST_CASE("a header block is encoded in field order, CR and LF in values become spaces") {
   connection::header_field fs[] = {{"B-Key", "two words"}, {"A-Key", "x\r\nEvil: 1"}};
   std::string block;
@@ -46,7 +27,7 @@ TEST_CASE("a header block is encoded in field order, CR and LF in values become 
 TEST_CASE("an encoded message arrives with the block as sent and the fields nats.c's API gives") {
   smith::test::nats_server server;
   auto conn = connect_to(server);
-  encoded_sync_sub sync{*conn, "t.enc"};
+  sync_sub sync{*conn, "t.enc"};
   connection::header_field fs[] = {{"Smith-Type", "x.v1.Echo"}, {"Multi", "a"}, {"Multi", "b"}};
   natsMsg* out = nullptr;
   REQUIRE(internal::make_encoded_message(&out, "t.enc", "reply.here", fs, 3,

@@ -26,21 +26,6 @@ header_list view_sorted(header_list hs) {
   return hs;
 }
 
-/// A synchronous subscription on `subject` of `conn`, for reading real received natsMsg.
-struct view_sync_sub {
-  natsSubscription* sub = nullptr;
-  view_sync_sub(connection& conn, const std::string& subject) {
-    REQUIRE(natsConnection_SubscribeSync(&sub, conn.raw(), subject.c_str()) == NATS_OK);
-    REQUIRE(natsConnection_Flush(conn.raw()) == NATS_OK);
-  }
-  ~view_sync_sub() { natsSubscription_Destroy(sub); }
-  natsMsg* next() {
-    natsMsg* m = nullptr;
-    REQUIRE(natsSubscription_NextMsg(&m, sub, 2000) == NATS_OK);
-    return m;
-  }
-};
-
 } // namespace
 
 TEST_CASE("parse_plain_headers reads plain blocks and refuses what only nats.c should parse") {
@@ -71,7 +56,7 @@ TEST_CASE("parse_plain_headers reads plain blocks and refuses what only nats.c s
 TEST_CASE("a received message is viewed in place with the same fields nats.c's API gives") {
   smith::test::nats_server server;
   auto conn = connect_to(server);
-  view_sync_sub sync{*conn, "t.view.*"};
+  sync_sub sync{*conn, "t.view.*"};
   header_list hs{{"Smith-Type", "x.v1.Echo"}, {"Multi", "a"}, {"Multi", "b"}, {"Trail", "v  "}};
   REQUIRE_FALSE(conn->publish("t.view.one", "reply.here", hs, std::string{"pay\0load", 8}));
   REQUIRE_FALSE(conn->publish("t.view.two", "", {}, ""));

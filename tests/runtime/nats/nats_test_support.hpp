@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <nats/nats.h>
 
 #include "runtime/nats/connection.hpp"
 #include "runtime/nats/nats_errc.hpp"
@@ -78,6 +79,24 @@ struct collector {
   std::vector<T> snapshot() {
     std::lock_guard guard{mtx};
     return items;
+  }
+};
+
+/// A synchronous subscription on `subject` of `conn`, to read received natsMsg exactly as
+/// nats.c holds them (next() fails the test after 2 s without a message).
+struct sync_sub {
+  natsSubscription* sub = nullptr;
+  sync_sub(connection& conn, const std::string& subject) {
+    REQUIRE(natsConnection_SubscribeSync(&sub, conn.raw(), subject.c_str()) == NATS_OK);
+    REQUIRE(natsConnection_Flush(conn.raw()) == NATS_OK);
+  }
+  ~sync_sub() { natsSubscription_Destroy(sub); }
+  sync_sub(const sync_sub&) = delete;
+  sync_sub& operator=(const sync_sub&) = delete;
+  natsMsg* next() {
+    natsMsg* m = nullptr;
+    REQUIRE(natsSubscription_NextMsg(&m, sub, 2000) == NATS_OK);
+    return m;
   }
 };
 
