@@ -12,6 +12,7 @@
 
 #include "runtime/agent/agent.hpp"
 #include "runtime/supervision/child_spec.hpp"
+#include "runtime/supervision/supervisor_spec.hpp"
 
 namespace smith::agent {
 
@@ -70,6 +71,12 @@ struct instance_options {
 supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std::string domain,
                                     std::string name,
                                     std::shared_ptr<const instance_options> opts);
+
+/// The children of a pool: agents `names` (in order) of `type` in `domain`, each started as
+/// agent_child starts it, held by their supervisor as one spec (supervisor_spec::groups).
+supervision::child_group agent_group(std::shared_ptr<const agent_type> type, std::string domain,
+                                     std::vector<std::string> names,
+                                     std::shared_ptr<const instance_options> opts);
 
 /// Convenience overload for a single agent.
 supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,

@@ -41,11 +41,18 @@ void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
   });
   rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
   // Sized once: a pool supervisor starts all its children here (no rehash while it grows).
-  children_.reserve(spec_.children.size());
-  by_id_.reserve(spec_.children.size());
+  auto n = spec_.children.size();
+  for (auto& g : spec_.groups)
+    n += g.ids.size();
+  children_.reserve(n);
+  by_id_.reserve(n);
   for (auto& cs : spec_.children)
     append(std::move(cs));
-  std::vector<child_spec>{}.swap(spec_.children); // the records own the specs from here on
+  for (auto& g : spec_.groups)
+    append_group(std::move(g));
+  // The records own the specs from here on.
+  std::vector<child_spec>{}.swap(spec_.children);
+  std::vector<child_group>{}.swap(spec_.groups);
   for (auto& c : children_) {
     if (auto err = start_one(c, false)) {
       // OTP: a failed initial start stops what was started and fails the supervisor.
@@ -257,6 +264,18 @@ child_record& supervisor_state::append(child_spec spec) {
   c.spec = share_spec(std::move(spec));
   by_id_.insert(children_.size() - 1); // callers checked that the id is new
   return c;
+}
+
+void supervisor_state::append_group(child_group g) {
+  g.spec.id.clear();
+  auto spec = std::make_shared<const child_spec>(std::move(g.spec));
+  for (auto& id : g.ids) {
+    children_.push_back(child_record{});
+    auto& c = children_.back();
+    c.id = std::move(id);
+    c.spec = spec;
+    by_id_.insert(children_.size() - 1); // validate() checked that the ids are unique
+  }
 }
 
 namespace {

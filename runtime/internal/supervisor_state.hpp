@@ -104,6 +104,8 @@ private:
   void erase(std::string id); // by value: callers pass ids owned by the erased record
   /// Appends a record and indexes its id.
   child_record& append(child_spec spec);
+  /// Appends a record per id of `g`, all sharing its spec.
+  void append_group(child_group g);
   /// `spec` without its id, as the previous child's shared spec if it has the same template.
   std::shared_ptr<const child_spec> share_spec(child_spec spec) const;
   /// Sets or clears a child's running handle, keeping monitored_ in step.
