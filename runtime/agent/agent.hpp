@@ -109,7 +109,8 @@ public:
   using code_ptr = std::shared_ptr<const code>;
   using super::consume;
 
-  State state;
+  /// No bytes for an empty State (a stateless agent), one actor of 100k alike.
+  [[no_unique_address]] State state;
 
   /// An agent running `code` (never null), shared with its type's other agents. An
   /// agent_config converts to the agent_instance.
