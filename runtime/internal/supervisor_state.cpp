@@ -268,7 +268,7 @@ child_record& supervisor_state::append(child_spec spec) {
 
 void supervisor_state::append_group(child_group g) {
   g.spec.id.clear();
-  auto spec = std::make_shared<const child_spec>(std::move(g.spec));
+  auto spec = spec_ref{std::move(g.spec)};
   for (auto& id : g.ids) {
     children_.push_back(child_record{});
     auto& c = children_.back();
@@ -294,14 +294,14 @@ bool supervisor_same_template(const child_spec& x, const child_spec& y) {
 
 } // namespace
 
-std::shared_ptr<const child_spec> supervisor_state::share_spec(child_spec spec) const {
+spec_ref supervisor_state::share_spec(child_spec spec) const {
   // children_.back() is the record being filled in: its predecessor is the candidate.
   if (children_.size() >= 2) {
     auto& prev = children_[children_.size() - 2].spec;
     if (supervisor_same_template(*prev, spec))
       return prev;
   }
-  return std::make_shared<const child_spec>(std::move(spec));
+  return spec_ref{std::move(spec)};
 }
 
 void supervisor_state::set_handle(child_record& c, caf::actor handle) {
