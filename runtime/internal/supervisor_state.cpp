@@ -174,7 +174,12 @@ caf::result<caf::actor> supervisor_state::get_child(const std::string& id) const
 }
 
 std::vector<supervisor_event> supervisor_state::events() const {
-  return {events_.begin(), events_.end()};
+  std::vector<supervisor_event> out;
+  out.reserve(events_.size());
+  auto head = events_.begin() + static_cast<ptrdiff_t>(events_head_);
+  out.insert(out.end(), head, events_.end());
+  out.insert(out.end(), events_.begin(), head);
+  return out;
 }
 
 void supervisor_state::on_down(const caf::down_msg& msg) {
@@ -329,12 +334,27 @@ void supervisor_state::erase(std::string id) {
 void supervisor_state::emit(event_kind kind, const std::string& child, std::string reason,
                             uint64_t inc) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now().time_since_epoch());
-  supervisor_event ev{kind, spec_.path, child, std::move(reason), inc, ns.count()};
+  if (opts_.event_capacity == 0) {
+    if (opts_.event_sink)
+      self_->send(opts_.event_sink,
+                  supervisor_event{kind, spec_.path, child, std::move(reason), inc, ns.count()});
+    return;
+  }
+  supervisor_event* ev = nullptr;
+  if (events_.size() < opts_.event_capacity) {
+    ev = &events_.emplace_back();
+  } else {
+    ev = &events_[events_head_];
+    events_head_ = (events_head_ + 1) % events_.size();
+  }
+  ev->kind = kind;
+  ev->supervisor = spec_.path;
+  ev->child_id = child;
+  ev->reason = std::move(reason);
+  ev->incarnation = inc;
+  ev->monotonic_ns = ns.count();
   if (opts_.event_sink)
-    self_->send(opts_.event_sink, ev);
-  events_.push_back(std::move(ev));
-  while (events_.size() > opts_.event_capacity)
-    events_.pop_front();
+    self_->send(opts_.event_sink, *ev);
 }
 
 restart_window::time_point supervisor_state::now() const {

@@ -173,7 +173,11 @@ private:
   bool shutting_down_ = false;
   std::deque<deferred_exit> deferred_exits_;
   std::deque<std::function<void()>> deferred_requests_;
-  std::deque<supervisor_event> events_;
+  // The last opts_.event_capacity events, a ring once full: events_head_ is the oldest, and
+  // a new event overwrites it in place (its strings keep their buffers), so a pool's 100k
+  // starts allocate nothing here.
+  std::vector<supervisor_event> events_;
+  size_t events_head_ = 0;
   caf::error shutdown_reason_;
   bool escalating_ = false;
   std::mt19937_64 rng_;

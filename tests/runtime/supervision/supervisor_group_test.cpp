@@ -113,3 +113,29 @@ TEST_CASE("spec validation checks group ids against each other and the listed ch
         != std::string::npos);
   CHECK(log->empty());
 }
+
+TEST_CASE("the events query keeps the last event_capacity events, oldest first") {
+  test_system ts;
+  auto log = make_log();
+  supervisor_spec spec;
+  spec.flags.intensity = 10;
+  spec.groups.push_back(worker_group({"a", "b", "c", "d", "e"}, log));
+  supervisor_options opts;
+  opts.event_capacity = 3;
+  auto sup = *spawn_supervisor(ts.sys(), std::move(spec), opts);
+  ts.run();
+  auto render = [&] {
+    std::vector<std::string> out;
+    for (auto& ev : ts.ask<std::vector<supervisor_event>>(sup, events_atom::value))
+      out.push_back(std::string{to_string(ev.kind)} + " " + ev.child_id + "#"
+                    + std::to_string(ev.incarnation));
+    return out;
+  };
+  CHECK(render()
+        == std::vector<std::string>{"child_started c#1", "child_started d#1", "child_started e#1"});
+  crash(ts, sup, "a");
+  CHECK(render()
+        == std::vector<std::string>{"child_started e#1", "child_exited a#1", "child_restarted a#2"});
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  ts.run();
+}
