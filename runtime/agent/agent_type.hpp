@@ -42,8 +42,8 @@ agent_type make_agent_type(std::string name, std::string version, std::vector<ca
                            std::shared_ptr<const endpoint_table> endpoints = nullptr) {
   using actor_type = agent_actor<Iface, State>;
   // One copy of the behavior function and hooks for every instance of the type.
-  auto code = std::make_shared<const typename actor_type::code>(
-    typename actor_type::code{std::move(fn), std::move(hooks)});
+  auto code = typename actor_type::code_ptr{
+    caf::make_counted<typename actor_type::code>(std::move(fn), std::move(hooks))};
   auto spawn = [code](caf::actor_system& sys, agent_instance cfg) {
     return caf::actor_cast<caf::actor>(sys.spawn<actor_type>(std::move(cfg), code));
   };
