@@ -74,17 +74,18 @@ caf::expected<supervisor_spec> pool_spec(const config::node_config& cfg,
                              + "': unknown agent type '"
                              + p.agent + "' (known: " + joined(known) + ")");
   }
-  supervisor_spec spec{path, p.sup.flags, {}};
+  supervisor_spec spec{path, p.sup.flags, {}, {}};
   auto heartbeat = cfg.registry.heartbeat_interval;
   const auto& node_name = cfg.name;
   auto opts = std::make_shared<const agent::instance_options>(agent::instance_options{
     p.mailbox_capacity, p.restart, p.shutdown, p.backoff,
     pool_settings(cfg, desc, p), heartbeat, node_name, std::move(journal)});
   auto shared_type = std::make_shared<const agent::agent_type>(*type);
-  spec.children.reserve(p.instances);
+  std::vector<std::string> names;
+  names.reserve(p.instances);
   for (uint32_t i = 1; i <= p.instances; ++i)
-    spec.children.push_back(
-      agent::agent_child(shared_type, d.name, agent_name(cfg, p.name, i), opts));
+    names.push_back(agent_name(cfg, p.name, i));
+  spec.groups.push_back(agent::agent_group(shared_type, d.name, std::move(names), opts));
   if (auto err = supervision::validate(spec))
     return err;
   return spec;
@@ -96,7 +97,7 @@ caf::expected<supervisor_spec> domain_spec(const config::node_config& cfg,
                                            const supervision::supervisor_options& opts,
                                            const std::string& path,
                                            const std::shared_ptr<persistence::event_store>& store) {
-  supervisor_spec spec{path, d.sup.flags, {}};
+  supervisor_spec spec{path, d.sup.flags, {}, {}};
   auto journal = journal_of(cfg, d, store);
   for (auto& p : d.pools) {
     auto ps = pool_spec(cfg, d, p, desc, path + "/" + p.name, journal);
@@ -230,7 +231,7 @@ caf::expected<supervisor_spec> build_root_spec(const config::node_config& unboun
     return std::move(bound.error());
   auto cfg = unbound;
   cfg.domains = std::move(*bound);
-  supervisor_spec root{"root", cfg.root.flags, {}};
+  supervisor_spec root{"root", cfg.root.flags, {}, {}};
   // First child: domains started after it can register with it.
   registry::registry_options reg{cfg.name, cfg.registry.max_agents_per_domain,
                                  cfg.registry.heartbeat_interval, cfg.registry.degraded_after,

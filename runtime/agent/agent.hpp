@@ -14,6 +14,9 @@
 #include <functional>
 #include <utility>
 
+#include <caf/intrusive_ptr.hpp>
+#include <caf/make_counted.hpp>
+#include <caf/ref_counted.hpp>
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -102,14 +105,17 @@ public:
   using behavior_fn = std::function<typename Iface::behavior_type(agent_actor*)>;
   using hooks_type = agent_hooks<agent_actor>;
   /// The behavior function and hooks, immutable and shared by every agent of a type.
-  struct code {
+  /// Reference-counted in itself: an agent holds one pointer to it, not a shared_ptr's two.
+  struct code : caf::ref_counted {
+    code(behavior_fn f, hooks_type h) : fn(std::move(f)), hooks(std::move(h)) {}
     behavior_fn fn;
     hooks_type hooks;
   };
-  using code_ptr = std::shared_ptr<const code>;
+  using code_ptr = caf::intrusive_ptr<const code>;
   using super::consume;
 
-  State state;
+  /// No bytes for an empty State (a stateless agent), one actor of 100k alike.
+  [[no_unique_address]] State state;
 
   /// An agent running `code` (never null), shared with its type's other agents. An
   /// agent_config converts to the agent_instance.
@@ -122,7 +128,7 @@ public:
   /// An agent with its own copy of `fn` and `hooks`.
   agent_actor(caf::actor_config& cfg, agent_instance acfg, behavior_fn fn, hooks_type hooks)
     : agent_actor(cfg, std::move(acfg),
-                  std::make_shared<const code>(code{std::move(fn), std::move(hooks)})) {}
+                  code_ptr{caf::make_counted<code>(std::move(fn), std::move(hooks))}) {}
 
   const char* name() const override { return agent_core::actor_name; }
 

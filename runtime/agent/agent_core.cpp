@@ -183,7 +183,8 @@ caf::error agent_core::start(caf::scheduled_actor* self,
 void agent_core::stop(caf::scheduled_actor* self, const caf::error& reason) {
   transition(self, lifecycle_state::terminated,
                         reason ? self->home_system().render(reason) : "normal");
-  agent_meters::instance().detach(meter_); // its counts stay in its type's totals
+  // Its counts stay in its type's totals.
+  agent_meters::instance().detach(meter_, cfg_.domain(), cfg_.type());
   // The registry also notices through its monitor; telling it directly
   // shortens the time in which discovery may still return this agent.
   if (registered_)

@@ -71,7 +71,7 @@ agent_meters& agent_meters::instance() {
 void agent_meters::attach(agent_meter& m, const std::string& domain, const std::string& type) {
   auto* g = impl_->group(domain, type);
   std::lock_guard<std::mutex> guard{g->mtx};
-  m.group_ = g;
+  m.attached_ = true;
   m.prev_ = nullptr;
   m.next_ = g->head;
   if (g->head)
@@ -79,10 +79,10 @@ void agent_meters::attach(agent_meter& m, const std::string& domain, const std::
   g->head = &m;
 }
 
-void agent_meters::detach(agent_meter& m) {
-  auto* g = static_cast<impl::meter_group*>(m.group_);
-  if (!g)
+void agent_meters::detach(agent_meter& m, const std::string& domain, const std::string& type) {
+  if (!m.attached_) // only its agent detaches it: no race with attach
     return;
+  auto* g = impl_->group(domain, type);
   std::lock_guard<std::mutex> guard{g->mtx};
   meter_add(g->gone, m);
   if (m.prev_)
@@ -92,7 +92,7 @@ void agent_meters::detach(agent_meter& m) {
   if (m.next_)
     m.next_->prev_ = m.prev_;
   m.prev_ = m.next_ = nullptr;
-  m.group_ = nullptr;
+  m.attached_ = false;
 }
 
 void agent_meters::count_transition(lifecycle_state to) noexcept {

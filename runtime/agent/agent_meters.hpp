@@ -31,10 +31,12 @@ struct agent_meter {
 
 private:
   friend class agent_meters;
+  // In the padding after `state`: whether the meter is in its group's list. The group is
+  // not kept (8 bytes in every agent): detach finds it by domain and type.
+  bool attached_ = false;
   // The group's intrusive list of live meters; guarded by the group's lock.
   agent_meter* prev_ = nullptr;
   agent_meter* next_ = nullptr;
-  void* group_ = nullptr;
 };
 
 /// What a scrape sees for one (domain, agent type): counts of every agent that ever ran
@@ -63,11 +65,12 @@ public:
   static agent_meters& instance();
 
   /// Registers `m`, the meter of a new agent of `type` in `domain`. `m` must stay where it
-  /// is until detach(m), which must come before it dies.
+  /// is until detach(m, domain, type), which must come before it dies.
   void attach(agent_meter& m, const std::string& domain, const std::string& type);
 
-  /// Folds `m`'s counts into its type's totals and forgets it. Idempotent.
-  void detach(agent_meter& m);
+  /// Folds `m`'s counts into its type's totals and forgets it; `domain` and `type` are the
+  /// ones `m` was attached with. Idempotent.
+  void detach(agent_meter& m, const std::string& domain, const std::string& type);
 
   /// Counts one lifecycle transition into `to` (any agent).
   void count_transition(lifecycle_state to) noexcept;

@@ -60,7 +60,7 @@ struct agent_core::trace_map {
 };
 
 agent_core::~agent_core() {
-  agent_meters::instance().detach(meter_);
+  agent_meters::instance().detach(meter_, cfg_.domain(), cfg_.type());
   delete traces_.load(std::memory_order_acquire); // here: where trace_map is complete
 }
 

@@ -103,6 +103,13 @@ supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std:
   return cs;
 }
 
+supervision::child_group agent_group(std::shared_ptr<const agent_type> type, std::string domain,
+                                     std::vector<std::string> names,
+                                     std::shared_ptr<const instance_options> opts) {
+  // The start function takes the child's id from its start context, never from the spec.
+  return {agent_child(std::move(type), std::move(domain), {}, std::move(opts)), std::move(names)};
+}
+
 supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,
                                     instance_options opts) {
   return agent_child(std::make_shared<const agent_type>(std::move(type)), std::move(domain),

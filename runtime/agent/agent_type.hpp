@@ -12,6 +12,7 @@
 
 #include "runtime/agent/agent.hpp"
 #include "runtime/supervision/child_spec.hpp"
+#include "runtime/supervision/supervisor_spec.hpp"
 
 namespace smith::agent {
 
@@ -41,8 +42,8 @@ agent_type make_agent_type(std::string name, std::string version, std::vector<ca
                            std::shared_ptr<const endpoint_table> endpoints = nullptr) {
   using actor_type = agent_actor<Iface, State>;
   // One copy of the behavior function and hooks for every instance of the type.
-  auto code = std::make_shared<const typename actor_type::code>(
-    typename actor_type::code{std::move(fn), std::move(hooks)});
+  auto code = typename actor_type::code_ptr{
+    caf::make_counted<typename actor_type::code>(std::move(fn), std::move(hooks))};
   auto spawn = [code](caf::actor_system& sys, agent_instance cfg) {
     return caf::actor_cast<caf::actor>(sys.spawn<actor_type>(std::move(cfg), code));
   };
@@ -70,6 +71,12 @@ struct instance_options {
 supervision::child_spec agent_child(std::shared_ptr<const agent_type> type, std::string domain,
                                     std::string name,
                                     std::shared_ptr<const instance_options> opts);
+
+/// The children of a pool: agents `names` (in order) of `type` in `domain`, each started as
+/// agent_child starts it, held by their supervisor as one spec (supervisor_spec::groups).
+supervision::child_group agent_group(std::shared_ptr<const agent_type> type, std::string domain,
+                                     std::vector<std::string> names,
+                                     std::shared_ptr<const instance_options> opts);
 
 /// Convenience overload for a single agent.
 supervision::child_spec agent_child(agent_type type, std::string domain, std::string name,

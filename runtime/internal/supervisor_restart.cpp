@@ -11,14 +11,18 @@ caf::error supervisor_state::start_one(child_record& c, bool is_restart) {
   auto inc = c.incarnation + 1;
   start_context ctx{self_->system(), caf::actor_cast<caf::actor>(self_), c.id, inc,
                     spec_.path};
-  caf::expected<caf::actor> res = caf::make_error(supervision_errc::start_failed);
-  try {
-    res = c.spec->start(ctx);
-  } catch (const std::exception& e) {
-    res = caf::make_error(supervision_errc::start_failed, std::string{"start threw: "} + e.what());
-  } catch (...) {
-    res = caf::make_error(supervision_errc::start_failed, "start threw a non-standard exception");
-  }
+  // Made from start's own answer: no placeholder error (a heap block made and freed per start).
+  auto res = [&]() -> caf::expected<caf::actor> {
+    try {
+      return c.spec->start(ctx);
+    } catch (const std::exception& e) {
+      return caf::make_error(supervision_errc::start_failed,
+                             std::string{"start threw: "} + e.what());
+    } catch (...) {
+      return caf::make_error(supervision_errc::start_failed,
+                             "start threw a non-standard exception");
+    }
+  }();
   if (res && !*res)
     res = caf::make_error(supervision_errc::start_failed, "start returned an invalid handle");
   if (!res) {

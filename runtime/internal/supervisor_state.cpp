@@ -41,11 +41,18 @@ void supervisor_state::init(supervisor_spec spec, supervisor_options opts) {
   });
   rng_.seed(opts_.seed != 0 ? opts_.seed : std::random_device{}());
   // Sized once: a pool supervisor starts all its children here (no rehash while it grows).
-  children_.reserve(spec_.children.size());
-  by_id_.reserve(spec_.children.size());
+  auto n = spec_.children.size();
+  for (auto& g : spec_.groups)
+    n += g.ids.size();
+  children_.reserve(n);
+  by_id_.reserve(n);
   for (auto& cs : spec_.children)
     append(std::move(cs));
-  std::vector<child_spec>{}.swap(spec_.children); // the records own the specs from here on
+  for (auto& g : spec_.groups)
+    append_group(std::move(g));
+  // The records own the specs from here on.
+  std::vector<child_spec>{}.swap(spec_.children);
+  std::vector<child_group>{}.swap(spec_.groups);
   for (auto& c : children_) {
     if (auto err = start_one(c, false)) {
       // OTP: a failed initial start stops what was started and fails the supervisor.
@@ -167,7 +174,12 @@ caf::result<caf::actor> supervisor_state::get_child(const std::string& id) const
 }
 
 std::vector<supervisor_event> supervisor_state::events() const {
-  return {events_.begin(), events_.end()};
+  std::vector<supervisor_event> out;
+  out.reserve(events_.size());
+  auto head = events_.begin() + static_cast<ptrdiff_t>(events_head_);
+  out.insert(out.end(), head, events_.end());
+  out.insert(out.end(), events_.begin(), head);
+  return out;
 }
 
 void supervisor_state::on_down(const caf::down_msg& msg) {
@@ -259,6 +271,18 @@ child_record& supervisor_state::append(child_spec spec) {
   return c;
 }
 
+void supervisor_state::append_group(child_group g) {
+  g.spec.id.clear();
+  auto spec = spec_ref{std::move(g.spec)};
+  for (auto& id : g.ids) {
+    children_.push_back(child_record{});
+    auto& c = children_.back();
+    c.id = std::move(id);
+    c.spec = spec;
+    by_id_.insert(children_.size() - 1); // validate() checked that the ids are unique
+  }
+}
+
 namespace {
 
 /// Whether `x` and `y` (ids aside) start, restart and stop their children alike.
@@ -275,14 +299,14 @@ bool supervisor_same_template(const child_spec& x, const child_spec& y) {
 
 } // namespace
 
-std::shared_ptr<const child_spec> supervisor_state::share_spec(child_spec spec) const {
+spec_ref supervisor_state::share_spec(child_spec spec) const {
   // children_.back() is the record being filled in: its predecessor is the candidate.
   if (children_.size() >= 2) {
     auto& prev = children_[children_.size() - 2].spec;
     if (supervisor_same_template(*prev, spec))
       return prev;
   }
-  return std::make_shared<const child_spec>(std::move(spec));
+  return spec_ref{std::move(spec)};
 }
 
 void supervisor_state::set_handle(child_record& c, caf::actor handle) {
@@ -310,12 +334,27 @@ void supervisor_state::erase(std::string id) {
 void supervisor_state::emit(event_kind kind, const std::string& child, std::string reason,
                             uint64_t inc) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now().time_since_epoch());
-  supervisor_event ev{kind, spec_.path, child, std::move(reason), inc, ns.count()};
+  if (opts_.event_capacity == 0) {
+    if (opts_.event_sink)
+      self_->send(opts_.event_sink,
+                  supervisor_event{kind, spec_.path, child, std::move(reason), inc, ns.count()});
+    return;
+  }
+  supervisor_event* ev = nullptr;
+  if (events_.size() < opts_.event_capacity) {
+    ev = &events_.emplace_back();
+  } else {
+    ev = &events_[events_head_];
+    events_head_ = (events_head_ + 1) % events_.size();
+  }
+  ev->kind = kind;
+  ev->supervisor = spec_.path;
+  ev->child_id = child;
+  ev->reason = std::move(reason);
+  ev->incarnation = inc;
+  ev->monotonic_ns = ns.count();
   if (opts_.event_sink)
-    self_->send(opts_.event_sink, ev);
-  events_.push_back(std::move(ev));
-  while (events_.size() > opts_.event_capacity)
-    events_.pop_front();
+    self_->send(opts_.event_sink, *ev);
 }
 
 restart_window::time_point supervisor_state::now() const {

@@ -12,6 +12,9 @@
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/intrusive_ptr.hpp>
+#include <caf/make_counted.hpp>
+#include <caf/ref_counted.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -21,12 +24,30 @@
 
 namespace smith::supervision::internal {
 
+/// A child's spec shared by its records through an intrusive count: a pointer per record (a
+/// shared_ptr would take 16 bytes in each of a pool's up to 100k records).
+class spec_ref {
+public:
+  spec_ref() = default;
+  explicit spec_ref(child_spec x) : ptr_(caf::make_counted<counted>(std::move(x))) {}
+  const child_spec* operator->() const noexcept { return &ptr_->spec; }
+  const child_spec& operator*() const noexcept { return ptr_->spec; }
+  void reset() noexcept { ptr_.reset(); }
+
+private:
+  struct counted : caf::ref_counted {
+    explicit counted(child_spec x) : spec(std::move(x)) {}
+    const child_spec spec;
+  };
+  caf::intrusive_ptr<counted> ptr_;
+};
+
 /// One child as the supervisor tracks it.
 struct child_record {
   std::string id;
   /// The rest of the child's spec (its id is empty), shared with the consecutive children
-  /// made from the same template (child_spec::template_key): one copy per pool.
-  std::shared_ptr<const child_spec> spec;
+  /// made from the same template (child_spec::template_key, a child_group): one per pool.
+  spec_ref spec;
   caf::actor handle;
   uint64_t incarnation = 0;
   uint64_t restarts = 0;
@@ -104,8 +125,10 @@ private:
   void erase(std::string id); // by value: callers pass ids owned by the erased record
   /// Appends a record and indexes its id.
   child_record& append(child_spec spec);
+  /// Appends a record per id of `g`, all sharing its spec.
+  void append_group(child_group g);
   /// `spec` without its id, as the previous child's shared spec if it has the same template.
-  std::shared_ptr<const child_spec> share_spec(child_spec spec) const;
+  spec_ref share_spec(child_spec spec) const;
   /// Sets or clears a child's running handle, keeping monitored_ in step.
   void set_handle(child_record& c, caf::actor handle);
   /// A running child's exit, however it was learnt (monitor or the child's own report).
@@ -150,7 +173,11 @@ private:
   bool shutting_down_ = false;
   std::deque<deferred_exit> deferred_exits_;
   std::deque<std::function<void()>> deferred_requests_;
-  std::deque<supervisor_event> events_;
+  // The last opts_.event_capacity events, a ring once full: events_head_ is the oldest, and
+  // a new event overwrites it in place (its strings keep their buffers), so a pool's 100k
+  // starts allocate nothing here.
+  std::vector<supervisor_event> events_;
+  size_t events_head_ = 0;
   caf::error shutdown_reason_;
   bool escalating_ = false;
   std::mt19937_64 rng_;

@@ -1,8 +1,8 @@
 // spawn: 100k idle actors brought up, as supervised Smith agents vs raw sys.spawn.
 //
-// Smith: one one_for_one supervisor whose spec lists every agent_child up
-// front (start_child per agent would search the child list linearly each
-// time). Baseline: a loop of sys.spawn on the main thread, handles kept in a
+// Smith: one one_for_one supervisor whose spec lists every agent up front, as one
+// group like a configured pool (start_child per agent would search the child list linearly
+// each time). Baseline: a loop of sys.spawn on the main thread, handles kept in a
 // vector. Both clocks stop when the last actor has run its behavior function
 // (countdown), so both sides count fully initialised actors. Memory is the RSS
 // growth over the same interval divided by the count.
@@ -47,17 +47,19 @@ double trimmed_per_actor(size_t before, size_t n) {
   return per_actor(before, rss_bytes(), n);
 }
 
-/// One one_for_one supervisor spec listing `n` agent children a0..a<n-1>.
+/// One one_for_one supervisor spec listing `n` agent children a0..a<n-1>, as the tree builder
+/// lists a pool's agents (one group: one shared type, option set and spec).
 supervision::supervisor_spec make_spec(const agent::agent_type& type, size_t n) {
   supervision::supervisor_spec spec;
   spec.path = "bench";
   spec.flags.strategy_ = supervision::strategy::one_for_one;
-  spec.children.reserve(n);
-  // One shared type and option set for the pool, as the tree builder does.
+  std::vector<std::string> names;
+  names.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    names.push_back(fmt::format("a{}", i));
   auto shared_type = std::make_shared<const agent::agent_type>(type);
   auto opts = std::make_shared<const agent::instance_options>();
-  for (size_t i = 0; i < n; ++i)
-    spec.children.push_back(agent::agent_child(shared_type, "bench", fmt::format("a{}", i), opts));
+  spec.groups.push_back(agent::agent_group(shared_type, "bench", std::move(names), opts));
   return spec;
 }
 

@@ -94,8 +94,8 @@ TEST_CASE("agent_meters keeps a type's live meters and folds those that leave") 
   c.queued = 7;
   c.state = static_cast<uint8_t>(lifecycle_state::active);
   other.handled = 100;
-  table.detach(b); // from the middle of the list
-  table.detach(b); // idempotent
+  table.detach(b, "meters_t", "x"); // from the middle of the list
+  table.detach(b, "meters_t", "x"); // idempotent
   auto t = shared_test_totals("meters_t", "x");
   CHECK(t.handled == 6);
   CHECK(t.mailbox_depth == 7);
@@ -103,10 +103,10 @@ TEST_CASE("agent_meters keeps a type's live meters and folds those that leave") 
   CHECK(t.live_by_state[static_cast<size_t>(lifecycle_state::active)] == 1);
   CHECK(t.live_by_state[static_cast<size_t>(lifecycle_state::unregistered)] == 2);
   CHECK(shared_test_totals("meters_t", "y").handled == 100);
-  table.detach(c); // the head
-  table.detach(a);
-  table.detach(d);
-  table.detach(other);
+  table.detach(c, "meters_t", "x"); // the head
+  table.detach(a, "meters_t", "x");
+  table.detach(d, "meters_t", "x");
+  table.detach(other, "meters_t", "y");
   t = shared_test_totals("meters_t", "x");
   CHECK(t.handled == 6);
   CHECK(t.mailbox_depth == 0);

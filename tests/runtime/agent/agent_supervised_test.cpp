@@ -168,3 +168,35 @@ TEST_CASE("an exit report from an actor that is not the running child changes no
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   ts.run();
 }
+
+TEST_CASE("a pool listed by agent_group runs each agent under its name, unmonitored, restarted") {
+  test_system ts;
+  auto log = make_log();
+  supervision::supervisor_spec spec;
+  spec.path = "pool";
+  spec.flags.intensity = 10;
+  auto type = std::make_shared<const agent_type>(supervised_logging_type(log));
+  auto opts = std::make_shared<const instance_options>();
+  spec.groups.push_back(agent_group(type, "tests", {"g-1", "g-2", "g-3"}, opts));
+  auto sup = *supervision::spawn_supervisor(ts.sys(), spec);
+  ts.run();
+  for (auto name : {"g-1", "g-2", "g-3"}) {
+    auto a = child_of(ts, sup, name);
+    REQUIRE(a);
+    CHECK_FALSE(supervised_drop_monitor(a, sup)); // reports its exit itself
+    auto st = ts.request<agent_status>(caf::actor_cast<calc_actor>(a), status_atom::value);
+    REQUIRE(st);
+    CHECK(st->id.name == name);
+    CHECK(st->id.domain == "tests");
+  }
+  auto before = child_of(ts, sup, "g-2");
+  caf::anon_send_exit(before, caf::exit_reason::kill);
+  ts.run();
+  auto after = child_of(ts, sup, "g-2");
+  REQUIRE(after);
+  CHECK(after != before);
+  CHECK(incarnations(ts, sup) == std::vector<uint64_t>{1, 2, 1});
+  CHECK(*log == std::vector<std::string>{"g-2#1"});
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  ts.run();
+}
