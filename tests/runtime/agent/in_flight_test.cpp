@@ -142,7 +142,10 @@ struct keeper_state {
   held_requests held;
 };
 
-keeper_iface::behavior_type keeper_impl(keeper_iface::stateful_pointer<keeper_state> self) {
+/// The int is unused: CAF 0.17 binds a null argument tuple for a function actor that takes
+/// nothing but its self pointer (UBSan).
+keeper_iface::behavior_type keeper_impl(keeper_iface::stateful_pointer<keeper_state> self,
+                                        int) {
   return {
     [=](hold_atom, int64_t n) -> caf::result<int64_t> {
       self->state.held.emplace_back(self->make_response_promise<int64_t>(), n);
@@ -165,7 +168,7 @@ using passer_self = agent_actor<passer_iface, passer_state>;
 
 TEST_CASE("a delegated request is in flight until the delegate answers the caller") {
   test_system ts;
-  auto keeper = ts.sys().spawn(keeper_impl);
+  auto keeper = ts.sys().spawn(keeper_impl, 0);
   agent_config cfg;
   cfg.id = *make_agent_id("tests", "passer", "1.0.0");
   auto passer = spawn_agent<passer_iface, passer_state>(ts.sys(), cfg, [=](passer_self* self) {
