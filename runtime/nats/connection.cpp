@@ -131,17 +131,7 @@ caf::error connection::publish_fields(std::string_view subject, std::string_view
   if (data.size() > static_cast<size_t>(INT_MAX))
     return make_nats_error(nats_errc::max_payload, payload_context(subject, data.size()));
   natsMsg* msg = nullptr;
-  auto s = internal::make_encoded_message(&msg, subject, reply, fields, count, data);
-  if (s == NATS_OK && msg == nullptr) { // another nats.c release: its public header API
-    // Reused per thread: nats.c wants NUL-terminated subjects, callers pass views.
-    thread_local std::string subj, rep;
-    subj.assign(subject);
-    rep.assign(reply);
-    s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
-                       static_cast<int>(data.size()));
-    for (size_t i = 0; s == NATS_OK && i < count; ++i)
-      s = natsMsgHeader_Add(msg, fields[i].key, fields[i].value);
-  }
+  auto s = internal::build_message(&msg, subject, reply, fields, count, data);
   if (s == NATS_OK)
     s = natsConnection_PublishMsg(nc_, msg);
   natsMsg_Destroy(msg); // accepts null

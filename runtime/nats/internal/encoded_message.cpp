@@ -77,9 +77,6 @@ void append_measured(std::string& out, const measured_field* fs, size_t count) {
   *p = '\n';
 }
 
-/// Most fields make_encoded_message measures on the stack; more go through a vector.
-constexpr size_t encoded_stack_fields = 8;
-
 } // namespace
 
 void append_header_block(std::string& out, const connection::header_field* fields,
@@ -97,24 +94,19 @@ natsStatus make_encoded_message(natsMsg** out, std::string_view subject, std::st
   *out = nullptr;
   if (count == 0 || subject.empty() || !layout_known())
     return NATS_OK;
-  measured_field stack[encoded_stack_fields];
-  std::vector<measured_field> heap;
-  auto* fs = stack;
-  if (count > encoded_stack_fields) {
-    heap.resize(count);
-    fs = heap.data();
-  }
+  thread_local std::vector<measured_field> fs; // reused: no allocation per publish
+  fs.clear();
   for (size_t i = 0; i < count; ++i) {
     if (fields[i].key == nullptr || fields[i].value == nullptr)
       return NATS_INVALID_ARG;
-    fs[i] = {fields[i].key, fields[i].value};
-    if (!valid_header_key(fs[i].key))
+    fs.push_back({fields[i].key, fields[i].value});
+    if (!valid_header_key(fs.back().key))
       return NATS_INVALID_ARG;
   }
   // Reused per thread: a publish then allocates only the message itself.
   thread_local std::string buf;
   buf.clear();
-  append_measured(buf, fs, count);
+  append_measured(buf, fs.data(), count);
   auto header_len = buf.size();
   buf.append(data);
   if (buf.size() > static_cast<size_t>(INT_MAX) || subject.size() > static_cast<size_t>(INT_MAX)
@@ -123,6 +115,27 @@ natsStatus make_encoded_message(natsMsg** out, std::string_view subject, std::st
   return natsMsg_create(out, subject.data(), static_cast<int>(subject.size()),
                         reply.empty() ? nullptr : reply.data(), static_cast<int>(reply.size()),
                         buf.data(), static_cast<int>(buf.size()), static_cast<int>(header_len));
+}
+
+natsStatus build_message(natsMsg** out, std::string_view subject, std::string_view reply,
+                         const connection::header_field* fields, size_t count,
+                         std::string_view data) {
+  auto s = make_encoded_message(out, subject, reply, fields, count, data);
+  if (s != NATS_OK || *out != nullptr)
+    return s;
+  // Reused per thread: nats.c's public API wants NUL-terminated subjects, callers pass views.
+  thread_local std::string subj, rep;
+  subj.assign(subject);
+  rep.assign(reply);
+  s = natsMsg_Create(out, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
+                     static_cast<int>(data.size()));
+  for (size_t i = 0; s == NATS_OK && i < count; ++i)
+    s = natsMsgHeader_Add(*out, fields[i].key, fields[i].value);
+  if (s != NATS_OK) {
+    natsMsg_Destroy(*out); // accepts null
+    *out = nullptr;
+  }
+  return s;
 }
 
 } // namespace smith::nats::internal

@@ -29,4 +29,13 @@ natsStatus make_encoded_message(natsMsg** out, std::string_view subject, std::st
                                 const connection::header_field* fields, size_t count,
                                 std::string_view data);
 
+/// The message make_encoded_message builds, or, where it builds none (another libnats
+/// release, no headers, an empty subject), the same message through nats.c's public API
+/// (natsMsg_Create, natsMsgHeader_Add). On success the caller destroys `*out`; on an error
+/// `*out` is null. Errors: make_encoded_message's, nats.c's (NATS_INVALID_ARG for an empty
+/// subject).
+natsStatus build_message(natsMsg** out, std::string_view subject, std::string_view reply,
+                         const connection::header_field* fields, size_t count,
+                         std::string_view data);
+
 } // namespace smith::nats::internal

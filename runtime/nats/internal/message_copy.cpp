@@ -33,30 +33,15 @@ inbound_msg copy_message(natsMsg* msg) {
 
 caf::expected<natsMsg*> make_message(std::string_view subject, std::string_view reply,
                                      const header_list& headers, std::string_view data) {
-  natsMsg* msg = nullptr;
   std::vector<connection::header_field> fields;
   fields.reserve(headers.size());
   for (auto& [key, value] : headers)
     fields.push_back({key.c_str(), value.c_str()});
-  auto s = make_encoded_message(&msg, subject, reply, fields.data(), fields.size(), data);
+  natsMsg* msg = nullptr;
+  auto s = build_message(&msg, subject, reply, fields.data(), fields.size(), data);
   if (s != NATS_OK)
-    return make_nats_error(s, "cannot encode the headers of a message for subject '"
-                                + std::string{subject} + "'");
-  if (msg != nullptr)
-    return msg;
-  std::string subj{subject};
-  std::string rep{reply};
-  s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
-                     static_cast<int>(data.size()));
-  if (s != NATS_OK)
-    return make_nats_error(s, "cannot build a message for subject '" + subj + "'");
-  for (auto& [key, value] : headers) {
-    s = natsMsgHeader_Add(msg, key.c_str(), value.c_str());
-    if (s != NATS_OK) {
-      natsMsg_Destroy(msg);
-      return make_nats_error(s, "cannot add header '" + key + "' to a message for '" + subj + "'");
-    }
-  }
+    return make_nats_error(s, "cannot build a message for subject '" + std::string{subject}
+                                + "' with " + std::to_string(headers.size()) + " headers");
   return msg;
 }
 
